@@ -1,0 +1,152 @@
+"""Year-to-date achievement of a KPI against its target, computed from monthly figures.
+
+Plain functions over plain values, so that the dashboard, exports and tests share one definition.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from kpi.choices import Comparison, MeasureType, Outlook, TargetPeriod
+
+PERCENT_PLACES = Decimal("0.1")
+RATIO_PLACES = Decimal("0.0001")
+COUNT_PLACES = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    """One body's figure for one month; several bodies may report the same month."""
+
+    month_index: int  # 1 = April … 12 = March
+    value: Decimal | None = None  # counts
+    numerator: Decimal | None = None  # rates
+    denominator: Decimal | None = None
+
+    def __post_init__(self):
+        if not 1 <= self.month_index <= 12:
+            raise ValueError(f"month_index must be 1..12, got {self.month_index}")
+
+
+@dataclass(frozen=True)
+class Achievement:
+    actual: Decimal | None  # count: sum to date; rate: percent of the sums, to 0.1
+    target_to_date: Decimal | None  # count: target pro-rated to the months elapsed; rate: the target itself
+    ratio: Decimal | None  # actual / target_to_date (1 = 100 %), to 4 places
+    projected_year_end: Decimal | None  # count: mean of the months with figures × 12; rate: the rate to date
+    annual_target: Decimal | None  # monthly target × 12, yearly target, or the rate's target
+    outlook: str  # an Outlook member, so `.label` gives the mark's text
+
+
+def achievement(
+    *,
+    measure_type: str,
+    target: Decimal | None,
+    target_period: str,
+    comparison: str,
+    figures: Iterable[FigureValue],
+    months_elapsed: int,
+    at_risk_ratio: Decimal = Decimal("0.9"),
+) -> Achievement:
+    """Achievement over the first `months_elapsed` months of the fiscal year (see fiscal.months_elapsed).
+
+    Figures of later months are ignored. The outlook is on_track when the target to date is met,
+    at_risk when missed by less than `at_risk_ratio` allows, off_track otherwise; no_data when no
+    figure counts; not_applicable for qualitative KPIs and for KPIs without a usable target (the
+    actual is still given for a count or a rate, e.g. a sub-count with no target of its own).
+    """
+    if measure_type not in MeasureType.values:
+        raise ValueError(f"unknown measure type: {measure_type!r}")
+    if comparison not in Comparison.values:
+        raise ValueError(f"unknown comparison: {comparison!r}")
+    if not 0 <= months_elapsed <= 12:
+        raise ValueError(f"months_elapsed must be 0..12, got {months_elapsed}")
+    if not 0 < at_risk_ratio <= 1:
+        raise ValueError(f"at_risk_ratio must be in (0, 1], got {at_risk_ratio}")
+    counted = [figure for figure in figures if figure.month_index <= months_elapsed]
+    if measure_type == MeasureType.QUALITATIVE:
+        return Achievement(None, None, None, None, None, Outlook.NOT_APPLICABLE)
+    if measure_type == MeasureType.RATE:
+        return _rate_achievement(target, comparison, counted, at_risk_ratio)
+    return _count_achievement(target, target_period, comparison, counted, months_elapsed, at_risk_ratio)
+
+
+def rate(numerators: Iterable[Decimal], denominators: Iterable[Decimal]) -> Decimal | None:
+    """Percent of the sums, to 0.1 (half up); None when the denominators sum to 0.
+
+    Each month weighs by its denominator: 10/10 and 30/60 give 40/70 = 57.1, not the mean 75.0.
+    """
+    denominator = sum(denominators, Decimal(0))
+    if denominator == 0:
+        return None
+    return (sum(numerators, Decimal(0)) * 100 / denominator).quantize(PERCENT_PLACES, ROUND_HALF_UP)
+
+
+def _count_achievement(
+    target: Decimal | None,
+    target_period: str,
+    comparison: str,
+    counted: list[FigureValue],
+    months_elapsed: int,
+    at_risk_ratio: Decimal,
+) -> Achievement:
+    entered = [figure for figure in counted if figure.value is not None]
+    actual = sum((figure.value for figure in entered), Decimal(0)) if entered else None
+    projected = None
+    if entered:
+        # Months not yet entered are left out rather than read as zero, as entry lags behind.
+        months_with_data = len({figure.month_index for figure in entered})
+        projected = _round_to(actual * 12 / months_with_data, COUNT_PLACES)
+    if target is None or target_period not in (TargetPeriod.MONTH, TargetPeriod.YEAR):
+        return Achievement(actual, None, None, projected, None, Outlook.NOT_APPLICABLE)
+    if target_period == TargetPeriod.MONTH:
+        annual, to_date = target * 12, target * months_elapsed
+    else:
+        annual, to_date = target, target * months_elapsed / 12
+    if actual is None:
+        return Achievement(None, _round_to(to_date, COUNT_PLACES), None, None, annual, Outlook.NO_DATA)
+    return Achievement(
+        actual,
+        _round_to(to_date, COUNT_PLACES),
+        _ratio(actual, to_date),
+        projected,
+        annual,
+        _outlook(actual, to_date, comparison, at_risk_ratio),
+    )
+
+
+def _rate_achievement(
+    target: Decimal | None, comparison: str, counted: list[FigureValue], at_risk_ratio: Decimal
+) -> Achievement:
+    # A month with only one side entered says nothing about the rate yet.
+    complete = [f for f in counted if f.numerator is not None and f.denominator is not None]
+    actual = rate([f.numerator for f in complete], [f.denominator for f in complete])
+    if target is None:
+        return Achievement(actual, None, None, actual, None, Outlook.NOT_APPLICABLE)
+    if actual is None:
+        return Achievement(None, target, None, None, target, Outlook.NO_DATA)
+    # Judged on the rate as shown, so that "74.0 %" against a 74 % floor is never marked behind.
+    outlook = _outlook(actual, target, comparison, at_risk_ratio)
+    return Achievement(actual, target, _ratio(actual, target), actual, target, outlook)
+
+
+def _outlook(actual: Decimal, target: Decimal, comparison: str, at_risk_ratio: Decimal) -> Outlook:
+    # Multiplying instead of dividing keeps a zero target or a zero actual meaningful.
+    if comparison == Comparison.AT_LEAST:
+        met, near = actual >= target, actual >= target * at_risk_ratio
+    else:
+        met, near = actual <= target, actual * at_risk_ratio <= target
+    if met:
+        return Outlook.ON_TRACK
+    return Outlook.AT_RISK if near else Outlook.OFF_TRACK
+
+
+def _ratio(actual: Decimal, target: Decimal) -> Decimal | None:
+    return (actual / target).quantize(RATIO_PLACES, ROUND_HALF_UP) if target else None
+
+
+def _round_to(value: Decimal, places: Decimal) -> Decimal:
+    """Half up to `places`, but a whole number stays whole: 84.583… → 84.6, 9228.00 → 9228."""
+    integral = value.to_integral_value()
+    if value == integral:
+        return integral
+    return value.quantize(places, ROUND_HALF_UP) if value.as_tuple().exponent < places.as_tuple().exponent else value

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from kpi.models import Kpi, KpiFigure
+
+
+@admin.register(Kpi)
+class KpiAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind_label", "target_text", "unit", "parent", "measure"]
+    list_filter = ["measure__section__plan__platform", "measure__section__plan__fiscal_year", "measure_type", "target_period"]
+    search_fields = ["name", "group_label"]
+    filter_horizontal = ["reporting_bodies"]
+    raw_id_fields = ["parent", "measure"]
+    list_select_related = ["parent", "measure"]
+
+    @admin.display(description="種類")
+    def kind_label(self, obj):
+        return obj.kind_label
+
+
+@admin.register(KpiFigure)
+class KpiFigureAdmin(admin.ModelAdmin):
+    list_display = ["kpi", "member_body", "month", "value", "numerator", "denominator", "updated_at"]
+    list_filter = ["kpi__measure__section__plan__platform", "member_body", "month"]
+    search_fields = ["kpi__name", "member_body__name"]
+    raw_id_fields = ["kpi"]
+    list_select_related = ["kpi", "member_body"]
+    date_hierarchy = "month"

@@ -1,0 +1,45 @@
+"""Synthetic monthly figures for the demo and the benchmarks. They are not real statistics."""
+import random
+from decimal import Decimal
+
+from kpi.choices import MeasureType, TargetPeriod
+from kpi.models import Kpi, KpiFigure
+from platform_portal.fiscal import fiscal_months
+
+
+def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) -> int:
+    """Fill `months` months of the plan's year for every KPI and reporting body; returns the count.
+
+    Values scatter around the pro-rated target so that the dashboard shows every outlook;
+    a sub-count is kept below its parent, as the rule requires.
+    """
+    rng = random.Random(seed if seed is not None else plan.fiscal_year)
+    kpis = Kpi.objects.filter(measure__section__plan=plan).prefetch_related("reporting_bodies").order_by("parent_id", "id")
+    figures = []
+    parent_values = {}
+    for kpi in sorted(kpis, key=lambda k: k.parent_id is not None):
+        bodies = list(kpi.reporting_bodies.all())
+        for month in fiscal_months(plan.fiscal_year)[:months]:
+            for body in bodies:
+                figure = KpiFigure(kpi=kpi, member_body=body, month=month)
+                if kpi.measure_type == MeasureType.QUALITATIVE:
+                    figure.text_value = f"{month.month}月：市町村ＰＦから好事例・課題の報告を受け、協議会内で共有した。"
+                elif kpi.measure_type == MeasureType.RATE:
+                    capacity = rng.randint(40, 120)
+                    level = float(kpi.target_value or 70) / 100 * rng.uniform(0.85, 1.2)
+                    figure.denominator = Decimal(capacity)
+                    figure.numerator = Decimal(min(capacity, round(capacity * level)))
+                else:
+                    per_month = (kpi.target_value or Decimal(1)) / (12 if kpi.target_period == TargetPeriod.YEAR else 1)
+                    per_body = float(per_month) / len(bodies)
+                    expected = per_body * rng.uniform(0.75, 1.2)
+                    # Rare events (面接会 1件／年) happen in whole numbers: draw them, don't round them away.
+                    value = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
+                    if kpi.parent_id:
+                        value = min(value, parent_values.get((kpi.parent_id, body.pk, month), value))
+                    parent_values[(kpi.pk, body.pk, month)] = value
+                    figure.value = Decimal(value)
+                figures.append(figure)
+    KpiFigure.objects.filter(kpi__in=kpis).delete()
+    KpiFigure.objects.bulk_create(figures)
+    return len(figures)

@@ -1,0 +1,127 @@
+"""KPIs of the roadmap's measures and the monthly figures entered against them."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from kpi.choices import Comparison, MeasureType, TargetPeriod
+
+
+class Kpi(models.Model):
+    """ＫＰＩ of a measure.
+
+    The kinds of the domain are combinations of fields rather than one enum, so that a sub-count
+    (内数) can itself have a monthly or a yearly target:
+    count + month target, count + year target, rate (numerator/denominator) with a floor,
+    a count with a parent (内数), and qualitative.
+    """
+
+    class QualitativeFormat(models.TextChoices):
+        TEXT = "text", "記述"
+        YES_NO = "yes_no", "はい／いいえ"
+
+    measure = models.ForeignKey("plans.Measure", verbose_name="取組", on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField("指標名", max_length=200)
+    group_label = models.CharField(
+        "指標群の見出し", max_length=200, blank=True, help_text="複数の指標をまとめる見出し（例: 公的職業訓練定員充足率）"
+    )
+    measure_type = models.CharField("種類", max_length=20, choices=MeasureType.choices, default=MeasureType.COUNT)
+    target_value = models.DecimalField("目標値", max_digits=12, decimal_places=2, null=True, blank=True)
+    target_period = models.CharField("目標の期間", max_length=10, choices=TargetPeriod.choices, default=TargetPeriod.YEAR)
+    comparison = models.CharField("目標の向き", max_length=10, choices=Comparison.choices, default=Comparison.AT_LEAST)
+    unit = models.CharField("単位", max_length=20, blank=True, help_text="例: 件、人、%")
+    numerator_label = models.CharField("分子の名称", max_length=50, blank=True, help_text="率の場合（例: 受講者数）")
+    denominator_label = models.CharField("分母の名称", max_length=50, blank=True, help_text="率の場合（例: 定員）")
+    qualitative_format = models.CharField(
+        "定性指標の入力形式", max_length=10, choices=QualitativeFormat.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name="親指標（内数の場合）", on_delete=models.PROTECT, null=True, blank=True, related_name="subcounts"
+    )
+    reporting_bodies = models.ManyToManyField(
+        "members.MemberBody", verbose_name="実績を入力する機関", related_name="reported_kpis", blank=True
+    )
+    target_text = models.CharField("目標の表記", max_length=200, blank=True, help_text="工程表どおりの表記（例: 1,538件／月）")
+    note = models.TextField("備考", blank=True)
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ＫＰＩ"
+        ordering = ["measure", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(measure_type=MeasureType.QUALITATIVE) | Q(target_value__isnull=True),
+                name="qualitative_kpi_has_no_target",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="kpi_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_subcount(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def kind_label(self) -> str:
+        if self.measure_type == MeasureType.QUALITATIVE:
+            return "定性"
+        if self.measure_type == MeasureType.RATE:
+            return f"率（{self.get_comparison_display()}）"
+        period = "月間目標" if self.target_period == TargetPeriod.MONTH else "年間目標"
+        return f"件数・{period}" + ("（内数）" if self.is_subcount else "")
+
+    def clean(self):
+        errors = {}
+        if self.parent_id:
+            parent = self.parent
+            if parent.measure_type != MeasureType.COUNT or self.measure_type != MeasureType.COUNT:
+                errors["parent"] = "内数は件数の指標どうしでのみ設定できます。"
+            elif parent.measure.section.plan_id != self.measure.section.plan_id:
+                errors["parent"] = "親指標は同じ年度の事業実施計画の指標を選んでください。"
+        if self.measure_type == MeasureType.RATE and not (self.numerator_label and self.denominator_label):
+            errors["numerator_label"] = "率の指標には分子と分母の名称を入力してください。"
+        if self.measure_type == MeasureType.QUALITATIVE and not self.qualitative_format:
+            errors["qualitative_format"] = "定性指標の入力形式を選んでください。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class KpiFigure(models.Model):
+    """月次実績: one body's figure for one KPI and one month (several bodies may report one KPI)."""
+
+    kpi = models.ForeignKey(Kpi, verbose_name="ＫＰＩ", on_delete=models.CASCADE, related_name="figures")
+    member_body = models.ForeignKey(
+        "members.MemberBody", verbose_name="入力機関", on_delete=models.PROTECT, related_name="kpi_figures"
+    )
+    month = models.DateField("対象月", help_text="月の初日")
+    value = models.DecimalField("実績値", max_digits=14, decimal_places=2, null=True, blank=True)
+    numerator = models.DecimalField("分子", max_digits=14, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField("分母", max_digits=14, decimal_places=2, null=True, blank=True)
+    text_value = models.TextField("記述", blank=True)
+    yes_no = models.BooleanField("はい／いいえ", null=True, blank=True)
+    comment = models.TextField("コメント", blank=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="更新者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ＫＰＩ月次実績"
+        ordering = ["kpi", "month", "member_body"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "member_body", "month"], name="unique_figure_per_body_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="figure_month_is_first_day"),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=True) | Q(value__gte=0))
+                & (Q(numerator__isnull=True) | Q(numerator__gte=0))
+                & (Q(denominator__isnull=True) | Q(denominator__gte=0)),
+                name="figure_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["member_body", "month"])]
+
+    def __str__(self):
+        return f"{self.kpi} {self.month:%Y-%m} {self.member_body}"

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment, User
+
+
+@admin.register(MemberCategory)
+class MemberCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "platform", "order"]
+    list_filter = ["platform"]
+    search_fields = ["name"]
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["member_body"]
+
+
+@admin.register(MemberBody)
+class MemberBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_label", "category", "membership", "platform", "joined_on", "left_on"]
+    list_filter = ["platform", "membership", "category"]
+    search_fields = ["name", "short_label", "organisation"]
+    list_select_related = ["category", "platform__prefecture"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "function", "platform", "order"]
+    list_filter = ["platform", "function"]
+    search_fields = ["name"]
+    inlines = [RoleAssignmentInline]
+
+
+@admin.register(ResponsibleParty)
+class ResponsiblePartyAdmin(admin.ModelAdmin):
+    list_display = ["label", "includes_all_members", "platform", "order"]
+    list_filter = ["platform"]
+    search_fields = ["label"]
+    filter_horizontal = ["bodies", "categories"]
+
+
+@admin.register(AccessRole)
+class AccessRoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "platform"]
+    list_filter = ["platform"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "member_body", "is_active", "last_login"]
+    list_filter = ["is_active", "member_body__platform", "access_roles"]
+    search_fields = ["username", "display_name", "email", "member_body__name"]
+    autocomplete_fields = ["member_body"]
+    filter_horizontal = ["access_roles", "groups", "user_permissions"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("所属と権限ロール", {"fields": ("display_name", "job_title", "member_body", "access_roles")}),
+    )

@@ -1,0 +1,42 @@
+"""Demo accounts, one per access role. Created only by `seed_demo`, never by migrations."""
+from django.db.models import Q
+
+from members.models import AccessRole, User
+
+DEMO_PASSWORD = "demo-pass-2025"
+
+# (username, display name, body name or None, access-role code, superuser)
+_DEMO_USERS = [
+    ("admin", "システム管理者", None, "system_admin", True),
+    ("national", "全国ビュー閲覧者", None, "national_viewer", False),
+    ("lead", "労働局 事務局担当", "群馬労働局", "lead_secretariat", False),
+    ("deputy", "県産業経済部 担当", "群馬県（産業経済部）", "deputy_secretariat", False),
+    ("welfare", "県健康福祉部 担当", "群馬県（健康福祉部）", "municipal_liaison", False),
+    ("member", "ハローワーク 担当", "ハローワーク", "member_staff", False),
+    ("keieisha", "経営者協会 担当", "（一社）群馬県経営者協会", "member_staff", False),
+    ("chair", "座長", "群馬労働局", "chair", False),
+    ("observer", "オブザーバー", "（株）上毛新聞社", "observer", False),
+]
+
+
+def create_demo_users(platform) -> list[User]:
+    bodies = {b.name: b for b in platform.member_bodies.all()}
+    roles = {(r.platform_id, r.code): r for r in AccessRole.objects.filter(Q(platform=platform) | Q(platform__isnull=True))}
+    users = []
+    for username, display_name, body_name, role_code, superuser in _DEMO_USERS:
+        body = bodies[body_name] if body_name else None
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "display_name": display_name,
+                "member_body": body,
+                "is_staff": superuser,
+                "is_superuser": superuser,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        role = roles.get((platform.pk, role_code)) or roles[(None, role_code)]
+        user.access_roles.set([role])
+        users.append(user)
+    return users

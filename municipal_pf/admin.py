@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from municipal_pf.models import MunicipalContact, MunicipalPlatform, Municipality, NetworkPartnerType
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "district", "prefecture"]
+    list_filter = ["prefecture", "kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(NetworkPartnerType)
+class NetworkPartnerTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+
+
+class MunicipalContactInline(admin.TabularInline):
+    model = MunicipalContact
+    extra = 0
+
+
+@admin.register(MunicipalPlatform)
+class MunicipalPlatformAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "status", "established_on", "forum", "secretariat_department", "platform"]
+    list_filter = ["platform", "status", "forum"]
+    search_fields = ["municipality__name", "secretariat_department"]
+    filter_horizontal = ["network_partners"]
+    autocomplete_fields = ["municipality"]
+    inlines = [MunicipalContactInline]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MunicipalPfConfig(AppConfig):
+    name = "municipal_pf"
+    verbose_name = "市町村プラットフォーム"

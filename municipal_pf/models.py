@@ -1,0 +1,99 @@
+"""Municipalities and their municipal platforms (市町村プラットフォーム, seed 004)."""
+from django.db import models
+
+
+class Municipality(models.Model):
+    """市町村 — reference data of a prefecture (団体コード without its check digit)."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "市"
+        TOWN = "town", "町"
+        VILLAGE = "village", "村"
+        WARD = "ward", "特別区"
+
+    prefecture = models.ForeignKey(
+        "platform_portal.Prefecture", verbose_name="都道府県", on_delete=models.PROTECT, related_name="municipalities"
+    )
+    code = models.CharField("団体コード", max_length=5, unique=True, help_text="全国地方公共団体コード（検査数字を除く5桁）")
+    name = models.CharField("市町村名", max_length=50)
+    kind = models.CharField("種別", max_length=10, choices=Kind.choices)
+    district = models.CharField("郡", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市町村"
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["prefecture", "name"], name="unique_municipality_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class NetworkPartnerType(models.Model):
+    """A body the national guidance asks a municipal platform to be connected with."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ネットワーク構築先"
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class MunicipalPlatform(models.Model):
+    class Status(models.TextChoices):
+        ESTABLISHED = "established", "設置済"
+        PREPARING = "preparing", "準備中"
+        NOT_ESTABLISHED = "not_established", "未設置"
+
+    class Forum(models.TextChoices):
+        SUPPORT_MEETING = "support_meeting", "支援会議"
+        COORDINATION_MEETING = "coordination_meeting", "支援調整会議"
+        COMMUNITY_CARE_MEETING = "community_care_meeting", "地域ケア会議"
+        NEW = "new", "新たな会議体"
+        OTHER = "other", "その他"
+
+    platform = models.ForeignKey(
+        "platform_portal.Platform", verbose_name="都道府県プラットフォーム", on_delete=models.CASCADE, related_name="municipal_platforms"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="市町村", on_delete=models.PROTECT, related_name="municipal_platforms"
+    )
+    status = models.CharField("設置状況", max_length=20, choices=Status.choices, default=Status.NOT_ESTABLISHED)
+    established_on = models.DateField("設置日", null=True, blank=True)
+    secretariat_department = models.CharField("事務局（担当部局）", max_length=200, blank=True)
+    forum = models.CharField("基盤とする会議体", max_length=30, choices=Forum.choices, blank=True)
+    forum_note = models.CharField("会議体の名称等", max_length=200, blank=True)
+    network_partners = models.ManyToManyField(
+        NetworkPartnerType, verbose_name="ネットワーク構築済みの主体", blank=True, related_name="municipal_platforms"
+    )
+    note = models.TextField("備考", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市町村プラットフォーム"
+        ordering = ["platform", "municipality__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "municipality"], name="unique_municipal_platform")
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}（{self.get_status_display()}）"
+
+
+class MunicipalContact(models.Model):
+    municipal_platform = models.ForeignKey(
+        MunicipalPlatform, verbose_name="市町村プラットフォーム", on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField("氏名", max_length=100)
+    department = models.CharField("所属", max_length=200, blank=True)
+    phone = models.CharField("電話番号", max_length=30, blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市町村プラットフォームの連絡先"
+        ordering = ["municipal_platform", "id"]
+
+    def __str__(self):
+        return self.name

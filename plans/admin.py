@@ -1,0 +1,95 @@
+from django.contrib import admin
+
+from kpi.models import Kpi
+from plans.models import (
+    BusinessPlan,
+    Measure,
+    PlanCategory,
+    ProgressReport,
+    ReportingPeriod,
+    RoadmapSection,
+    SupportCategory,
+)
+
+
+@admin.register(SupportCategory)
+class SupportCategoryAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "platform"]
+    list_filter = ["platform"]
+    search_fields = ["name"]
+
+
+class PlanCategoryInline(admin.StackedInline):
+    model = PlanCategory
+    extra = 0
+
+
+class ReportingPeriodInline(admin.TabularInline):
+    model = ReportingPeriod
+    extra = 0
+
+
+@admin.register(BusinessPlan)
+class BusinessPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "fiscal_year", "platform", "status", "headline_goal_value", "headline_goal_unit"]
+    list_filter = ["platform", "fiscal_year", "status"]
+    search_fields = ["title"]
+    inlines = [PlanCategoryInline, ReportingPeriodInline]
+
+
+@admin.register(RoadmapSection)
+class RoadmapSectionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "parent", "plan", "order"]
+    list_filter = ["plan__platform", "plan__fiscal_year"]
+    search_fields = ["title", "description"]
+    list_select_related = ["parent", "plan"]
+
+
+class KpiInline(admin.StackedInline):
+    model = Kpi
+    fk_name = "measure"
+    extra = 0
+    filter_horizontal = ["reporting_bodies"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "section", "responsible_labels", "kpi_count"]
+    list_filter = ["section__plan__platform", "section__plan__fiscal_year", "categories"]
+    search_fields = ["description", "title", "section__title"]
+    filter_horizontal = ["responsible_parties", "categories"]
+    inlines = [KpiInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("section")
+            .prefetch_related("responsible_parties")
+            .annotate(num_kpis=Count("kpis"))
+        )
+
+    @admin.display(description="実施主体")
+    def responsible_labels(self, obj):
+        return "・".join(p.label for p in obj.responsible_parties.all())
+
+    @admin.display(description="ＫＰＩ数", ordering="num_kpis")
+    def kpi_count(self, obj):
+        return obj.num_kpis
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "starts_on", "ends_on", "due_on"]
+    list_filter = ["plan__platform", "plan__fiscal_year"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["measure", "period", "member_body", "progress", "review_status", "updated_at"]
+    list_filter = ["period__plan__platform", "period", "progress", "review_status"]
+    search_fields = ["activities", "results", "issues", "member_body__name"]
+    list_select_related = ["measure", "period", "member_body"]

@@ -1,0 +1,207 @@
+"""The annual business plan (事業実施計画), its roadmap (工程表) and progress reports (進捗管理)."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from platform_portal.fiscal import fiscal_year_end, fiscal_year_start
+
+
+class SupportCategory(models.Model):
+    """支援対象者の類型 (① 不安定な就労状態にある方 …). Wording per year lives in PlanCategory."""
+
+    platform = models.ForeignKey(
+        "platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="support_categories"
+    )
+    number = models.PositiveSmallIntegerField("番号")
+    name = models.CharField("名称", max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "支援対象者の類型"
+        ordering = ["platform", "number"]
+        constraints = [models.UniqueConstraint(fields=["platform", "number"], name="unique_category_number")]
+
+    def __str__(self):
+        return f"{self.marker} {self.name}"
+
+    @property
+    def marker(self) -> str:
+        return "①②③④⑤⑥⑦⑧⑨⑩"[self.number - 1] if 1 <= self.number <= 10 else f"({self.number})"
+
+
+class BusinessPlan(models.Model):
+    """事業実施計画: one per platform and fiscal year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "策定中"
+        ADOPTED = "adopted", "策定済"
+
+    platform = models.ForeignKey(
+        "platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="plans"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("名称", max_length=200)
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    adopted_on = models.DateField("策定日", null=True, blank=True)
+    introduction = models.TextField("はじめに", blank=True)
+    purpose = models.TextField("計画の策定趣旨", blank=True)
+    positioning = models.TextField("計画の位置づけ", blank=True)
+    structure = models.TextField("計画の推進体制", blank=True)
+    period = models.TextField("計画の期間", blank=True)
+    goal_text = models.TextField("目標", blank=True)
+    headline_goal_label = models.CharField("数値目標の名称", max_length=200, blank=True, help_text="例: 正規雇用者の増加数")
+    headline_goal_value = models.DecimalField("数値目標", max_digits=12, decimal_places=2, null=True, blank=True)
+    headline_goal_unit = models.CharField("数値目標の単位", max_length=20, blank=True, help_text="例: 人／年")
+    headline_goal_note = models.TextField("数値目標の注記", blank=True)
+    kpi_policy = models.TextField("ＫＰＩの考え方", blank=True)
+    progress_policy = models.TextField("計画の進行管理", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事業実施計画"
+        ordering = ["platform", "-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["platform", "fiscal_year"], name="unique_plan_per_year")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def starts_on(self):
+        return fiscal_year_start(self.fiscal_year)
+
+    @property
+    def ends_on(self):
+        return fiscal_year_end(self.fiscal_year)
+
+
+class PlanCategory(models.Model):
+    """A support-target category as one year's plan defines it: wording, estimate and goal."""
+
+    plan = models.ForeignKey(BusinessPlan, verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="categories")
+    category = models.ForeignKey(SupportCategory, verbose_name="類型", on_delete=models.PROTECT, related_name="plan_entries")
+    title = models.CharField("名称（当該年度）", max_length=200)
+    definition = models.TextField("対象者の定義", blank=True)
+    estimated_population = models.PositiveIntegerField("推計対象者数", null=True, blank=True)
+    estimate_note = models.CharField("推計の出典・注記", max_length=300, blank=True)
+    goal = models.TextField("支援目標")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "類型別の定義と目標"
+        ordering = ["plan", "category__number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "category"], name="unique_category_per_plan")]
+
+    def __str__(self):
+        return f"{self.plan.fiscal_year}年度 {self.category.marker} {self.title}"
+
+
+class RoadmapSection(models.Model):
+    """A node of the roadmap above the measures: 項目 (1–4), sub-item ((1), (2)), and ア/イ below it."""
+
+    plan = models.ForeignKey(BusinessPlan, verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", verbose_name="上位項目", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    number = models.CharField("番号", max_length=10, help_text="例: 1、(1)、ア")
+    title = models.CharField("項目名", max_length=300)
+    description = models.TextField("説明", blank=True)
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工程表の項目"
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "parent", "number"], name="unique_section_number"),
+            models.UniqueConstraint(
+                fields=["plan", "number"], condition=Q(parent__isnull=True), name="unique_top_section_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class Measure(models.Model):
+    """具体的な取組 (①②③ …): the leaf of the roadmap, with its responsible parties and KPIs."""
+
+    section = models.ForeignKey(RoadmapSection, verbose_name="項目", on_delete=models.CASCADE, related_name="measures")
+    number = models.CharField("番号", max_length=10, blank=True, help_text="例: ①。項目に取組が一つだけなら空欄")
+    title = models.CharField("見出し", max_length=300, blank=True)
+    description = models.TextField("取組内容")
+    responsible_parties = models.ManyToManyField(
+        "members.ResponsibleParty", verbose_name="実施主体", related_name="measures", blank=True
+    )
+    categories = models.ManyToManyField(SupportCategory, verbose_name="対象類型", related_name="measures", blank=True)
+    note = models.TextField("備考", blank=True)
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "取組（工程表）"
+        ordering = ["section__order", "order", "id"]
+
+    def __str__(self):
+        head = self.title or self.description[:40]
+        return f"{self.number} {head}".strip()
+
+
+class ReportingPeriod(models.Model):
+    """進捗報告の対象期間 (上半期, 第1回協議会まで …) within a plan's fiscal year."""
+
+    plan = models.ForeignKey(BusinessPlan, verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="reporting_periods")
+    name = models.CharField("名称", max_length=100)
+    starts_on = models.DateField("開始日")
+    ends_on = models.DateField("終了日")
+    due_on = models.DateField("報告期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "報告期間"
+        ordering = ["plan", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_period_name_per_plan"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="period_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgressReport(models.Model):
+    """進捗報告: what one responsible body did on one measure in one reporting period."""
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", "未着手"
+        ON_TRACK = "on_track", "順調"
+        MOSTLY_ON_TRACK = "mostly_on_track", "概ね順調"
+        DELAYED = "delayed", "遅れ"
+        COMPLETED = "completed", "完了"
+
+    class Review(models.TextChoices):
+        DRAFT = "draft", "下書き"
+        SUBMITTED = "submitted", "提出済"
+        ACCEPTED = "accepted", "確認済"
+        RETURNED = "returned", "差戻し"
+
+    measure = models.ForeignKey(Measure, verbose_name="取組", on_delete=models.CASCADE, related_name="progress_reports")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="報告期間", on_delete=models.PROTECT, related_name="reports")
+    member_body = models.ForeignKey(
+        "members.MemberBody", verbose_name="報告機関", on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    progress = models.CharField("進捗状況", max_length=20, choices=Progress.choices, default=Progress.NOT_STARTED)
+    activities = models.TextField("実施内容", blank=True)
+    results = models.TextField("成果", blank=True)
+    issues = models.TextField("課題", blank=True)
+    next_steps = models.TextField("今後の取組", blank=True)
+    review_status = models.CharField("確認状況", max_length=20, choices=Review.choices, default=Review.DRAFT)
+    review_comment = models.TextField("確認コメント", blank=True)
+    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="更新者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "進捗報告"
+        ordering = ["period", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period", "member_body"], name="unique_report_per_body_period")
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.measure} {self.member_body}"

@@ -1,0 +1,58 @@
+"""Builds the roadmap (工程表) tree of a plan in a constant number of queries."""
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from kpi.models import Kpi
+from plans.models import BusinessPlan, Measure, RoadmapSection
+
+
+@dataclass
+class SectionNode:
+    section: RoadmapSection
+    depth: int
+    children: list["SectionNode"] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def responsible_label(measure: Measure) -> str:
+    """The 実施主体 as the roadmap prints it (労働局・県・機構); parties must be prefetched."""
+    return "・".join(p.label for p in sorted(measure.responsible_parties.all(), key=lambda p: (p.order, p.label)))
+
+
+def roadmap_tree(plan: BusinessPlan) -> list[SectionNode]:
+    sections = list(plan.sections.all())
+    measures = (
+        Measure.objects.filter(section__plan=plan)
+        .prefetch_related(
+            "responsible_parties",
+            "categories",
+            Prefetch("kpis", queryset=Kpi.objects.select_related("parent").prefetch_related("reporting_bodies")),
+        )
+        .order_by("order", "id")
+    )
+    nodes = {s.pk: SectionNode(section=s, depth=0) for s in sections}
+    roots = []
+    for section in sections:
+        node = nodes[section.pk]
+        if section.parent_id:
+            nodes[section.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    for measure in measures:
+        measure.responsible_label = responsible_label(measure)
+        nodes[measure.section_id].measures.append(measure)
+
+    def set_depth(node, depth):
+        node.depth = depth
+        for child in node.children:
+            set_depth(child, depth + 1)
+
+    for root in roots:
+        set_depth(root, 0)
+    return roots

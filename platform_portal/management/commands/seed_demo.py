@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from kpi.demo import generate_demo_figures
+from members.demo import DEMO_PASSWORD, create_demo_users
+from platform_portal.loader import load_directory
+
+
+class Command(BaseCommand):
+    help = "デモ用に群馬県のデータ・デモ利用者・令和7年度の架空の月次実績を作成します（本番では使わないでください）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-figures", action="store_true", help="架空の月次実績を作りません")
+
+    @transaction.atomic
+    def handle(self, no_figures, **options):
+        result = load_directory(settings.BASE_DIR / "fixtures" / "gunma")
+        users = create_demo_users(result.platform)
+        figures = 0
+        if not no_figures:
+            for plan in result.plans:
+                figures += generate_demo_figures(plan)
+        self.stdout.write(self.style.SUCCESS(f"{result.platform} のデモデータを用意しました（架空の月次実績 {figures} 件）。"))
+        self.stdout.write(f"デモ利用者（パスワードはすべて {DEMO_PASSWORD}）:")
+        for user in users:
+            roles = "、".join(r.name for r in user.access_roles.all())
+            self.stdout.write(f"  {user.username:<12} {user.member_body or '（所属なし）'} / {roles}")

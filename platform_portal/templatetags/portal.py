@@ -1,0 +1,18 @@
+from django import template
+
+from platform_portal.wareki import wareki_date, wareki_fiscal_year
+
+register = template.Library()
+
+
+@register.filter
+def fiscal_year_label(fiscal_year):
+    """2025 → 令和7年度（2025年度）"""
+    if fiscal_year in (None, ""):
+        return ""
+    return wareki_fiscal_year(int(fiscal_year), with_western=True)
+
+
+@register.filter
+def wareki(value):
+    return wareki_date(value) if value else ""

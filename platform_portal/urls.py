@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from platform_portal import views
+
+admin.site.site_header = "プラットフォーム事務局ポータル 管理"
+admin.site.site_title = "事務局ポータル 管理"
+admin.site.index_title = "マスタデータ管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plans/", include("plans.urls")),
+    path("admin/", admin.site.urls),
+]

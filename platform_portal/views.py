@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from platform_portal.tenancy import platform_of
+
+
+@login_required
+def home(request):
+    if not request.user.member_body_id:
+        return render(request, "platform_portal/no_platform.html")
+    platform = platform_of(request.user)
+    plans = platform.plans.order_by("-fiscal_year")
+    plan = plans.first()
+    context = {
+        "platform": platform,
+        "plan": plan,
+        "plans": plans,
+        "platform_name": platform.name_for_fiscal_year(plan.fiscal_year if plan else None),
+        "categories": plan.categories.select_related("category") if plan else [],
+        "stage": platform.stage_for_fiscal_year(plan.fiscal_year) if plan else None,
+    }
+    return render(request, "platform_portal/home.html", context)
