@@ -1,10 +1,12 @@
 """KPIs of the roadmap's measures and the monthly figures entered against them."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
+from platform_portal.fiscal import fiscal_year_of
 
 
 class Kpi(models.Model):
@@ -96,9 +98,9 @@ class KpiFigure(models.Model):
         "members.MemberBody", verbose_name="入力機関", on_delete=models.PROTECT, related_name="kpi_figures"
     )
     month = models.DateField("対象月", help_text="月の初日")
-    value = models.DecimalField("実績値", max_digits=14, decimal_places=2, null=True, blank=True)
-    numerator = models.DecimalField("分子", max_digits=14, decimal_places=2, null=True, blank=True)
-    denominator = models.DecimalField("分母", max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField("実績値", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0, "負の値は入力できません。")])
+    numerator = models.DecimalField("分子", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0, "負の値は入力できません。")])
+    denominator = models.DecimalField("分母", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0, "負の値は入力できません。")])
     text_value = models.TextField("記述", blank=True)
     yes_no = models.BooleanField("はい／いいえ", null=True, blank=True)
     comment = models.TextField("コメント", blank=True)
@@ -125,3 +127,12 @@ class KpiFigure(models.Model):
 
     def __str__(self):
         return f"{self.kpi} {self.month:%Y-%m} {self.member_body}"
+
+    def clean(self):
+        from kpi.services import validate_subcounts
+
+        if self.kpi_id and self.month:
+            plan = self.kpi.measure.section.plan
+            if fiscal_year_of(self.month) != plan.fiscal_year:
+                raise ValidationError({"month": f"対象月は{plan.fiscal_year}年度（{plan.fiscal_year}年4月～{plan.fiscal_year + 1}年3月）の月にしてください。"})
+            validate_subcounts(self)

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
@@ -33,6 +34,13 @@ def _date(value, where):
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise LoadError(f"{where}: 日付「{value}」は YYYY-MM-DD 形式で書いてください。") from None
+
+
+def _validated(instance, where, exclude=None):
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise LoadError(f"{where}: {' '.join(exc.messages)}") from None
 
 
 def _lookup(mapping, key, where, what):
@@ -240,7 +248,7 @@ def load_plan(platform: Platform, data: dict, *, replace: bool = False) -> Busin
         _load_section(context, item, parent=None, order=order, where=f"sections[{order - 1}]")
     for kpi, parent_key, where in context.pending_parents:
         kpi.parent = _lookup(context.kpis_by_key, parent_key, where, "親指標のキー")
-        kpi.full_clean()
+        _validated(kpi, where)
         kpi.save(update_fields=["parent"])
     return plan
 
@@ -311,7 +319,7 @@ def _load_kpi(context, measure, item, order, where):
         note=item.get("note", ""),
         order=order,
     )
-    kpi.full_clean(exclude=["parent"])
+    _validated(kpi, where, exclude=["parent"])
     kpi.save()
     kpi.reporting_bodies.set([_lookup(context.bodies, name, where, "機関・団体") for name in item.get("reporting_bodies", [])])
     if key := item.get("key"):

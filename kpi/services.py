@@ -1,0 +1,68 @@
+"""KPI rules applied to stored figures: achievement to date and the sub-count (内数) check."""
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from kpi.achievement import Achievement, FigureValue, achievement
+from kpi.models import Kpi, KpiFigure
+from kpi.rules import check_subcount
+from platform_portal.fiscal import fiscal_month_index, months_elapsed
+
+
+def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:
+    """Every KPI of the plan, id → achievement to `as_of`, in two queries whatever the plan's size."""
+    kpis = list(Kpi.objects.filter(measure__section__plan=plan))
+    figures = defaultdict(list)
+    for row in KpiFigure.objects.filter(kpi__in=kpis).values("kpi_id", "month", "value", "numerator", "denominator"):
+        figures[row["kpi_id"]].append(
+            FigureValue(
+                month_index=fiscal_month_index(row["month"]),
+                value=row["value"],
+                numerator=row["numerator"],
+                denominator=row["denominator"],
+            )
+        )
+    elapsed = months_elapsed(plan.fiscal_year, as_of)
+    return {
+        kpi.pk: achievement(
+            measure_type=kpi.measure_type,
+            target=kpi.target_value,
+            target_period=kpi.target_period,
+            comparison=kpi.comparison,
+            figures=figures[kpi.pk],
+            months_elapsed=elapsed,
+        )
+        for kpi in kpis
+    }
+
+
+def _month_total(kpi: Kpi, month: date, replacing: KpiFigure | None = None) -> Decimal | None:
+    """The KPI's total over all reporting bodies for a month, with `replacing`'s value in place of the stored one."""
+    stored = KpiFigure.objects.filter(kpi=kpi, month=month)
+    if replacing is not None and replacing.kpi_id == kpi.pk:
+        stored = stored.exclude(member_body_id=replacing.member_body_id)
+        others = stored.aggregate(total=Sum("value"))["total"]
+        if replacing.value is None:
+            return others
+        return (others or Decimal(0)) + replacing.value
+    return stored.aggregate(total=Sum("value"))["total"]
+
+
+def validate_subcounts(figure: KpiFigure) -> None:
+    """A sub-count's month total may not exceed its parent's, whichever of the two is being changed."""
+    kpi = figure.kpi
+    pairs = []
+    if kpi.parent_id:
+        pairs.append((kpi, kpi.parent))
+    pairs.extend((child, kpi) for child in kpi.subcounts.all())
+    for child, parent in pairs:
+        check_subcount(
+            child_name=child.name,
+            child_value=_month_total(child, figure.month, figure),
+            parent_name=parent.name,
+            parent_value=_month_total(parent, figure.month, figure),
+            month=figure.month,
+        )
+
