@@ -134,7 +134,7 @@ def _outlook(actual: Decimal, target: Decimal, comparison: str, at_risk_ratio: D
     if comparison == Comparison.AT_LEAST:
         met, near = actual >= target, actual >= target * at_risk_ratio
     else:
-        met, near = actual <= target, actual <= target * (2 - at_risk_ratio)
+        met, near = actual <= target, actual * at_risk_ratio <= target
     if met:
         return Outlook.ON_TRACK
     return Outlook.AT_RISK if near else Outlook.OFF_TRACK

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 
 @pytest.fixture(scope="session")
@@ -8,6 +9,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load Gunma's definition once per test session; each test runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         call_command("load_platform", str(settings.BASE_DIR / "fixtures" / "gunma"), verbosity=0)
+        # Transactional tests (live server, browser) flush the database when they end; with
+        # serialized_rollback they restore this snapshot, Gunma's data included, when they start.
+        # It is set on the wrapper class, not the connection: Playwright's event loop gives the
+        # browser tests a different connection object than the one set up here.
+        type(connection.creation.connection)._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture

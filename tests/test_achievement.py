@@ -267,7 +267,9 @@ def test_rate_of_nothing_is_none():
 
 
 months_of_a_rate = st.lists(
-    st.tuples(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6)), min_size=1, max_size=12
+    st.tuples(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6)),
+    min_size=1,
+    max_size=12,
 )
 
 

@@ -50,7 +50,13 @@ def test_fiscal_months_are_the_first_days_of_april_to_the_following_march():
 
 @pytest.mark.parametrize(
     ("day", "index"),
-    [(date(2025, 4, 1), 1), (date(2025, 9, 30), 6), (date(2025, 12, 15), 9), (date(2026, 1, 1), 10), (date(2026, 3, 31), 12)],
+    [
+        (date(2025, 4, 1), 1),
+        (date(2025, 9, 30), 6),
+        (date(2025, 12, 15), 9),
+        (date(2026, 1, 1), 10),
+        (date(2026, 3, 31), 12),
+    ],
 )
 def test_month_index_counts_from_april(day, index):
     assert fiscal_month_index(day) == index

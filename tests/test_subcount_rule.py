@@ -13,7 +13,9 @@ MAY = date(2025, 5, 1)
 
 
 def check(child_value, parent_value, month=MAY):
-    check_subcount(child_name=CHILD, child_value=child_value, parent_name=PARENT, parent_value=parent_value, month=month)
+    check_subcount(
+        child_name=CHILD, child_value=child_value, parent_name=PARENT, parent_value=parent_value, month=month
+    )
 
 
 def test_a_subcount_above_its_parent_is_refused_naming_both_kpis_and_the_month():
@@ -38,7 +40,13 @@ def test_values_in_the_message_have_thousands_separators_and_no_trailing_zeros()
 
 @pytest.mark.parametrize(
     ("child_value", "parent_value"),
-    [(Decimal(200), Decimal(200)), (Decimal(199), Decimal(200)), (None, Decimal(200)), (Decimal(300), None), (None, None)],
+    [
+        (Decimal(200), Decimal(200)),
+        (Decimal(199), Decimal(200)),
+        (None, Decimal(200)),
+        (Decimal(300), None),
+        (None, None),
+    ],
 )
 def test_a_subcount_at_or_below_its_parent_or_not_yet_entered_passes(child_value, parent_value):
     check(child_value, parent_value)  # no error

@@ -13,6 +13,6 @@ def fiscal_year_label(fiscal_year):
     return wareki_fiscal_year(int(fiscal_year), with_western=True)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def wareki(value):
     return wareki_date(value) if value else ""

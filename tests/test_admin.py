@@ -1,0 +1,54 @@
+"""The Django admin serves every master-data model, in Japanese, to the system administrator."""
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from members.models import User
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label in {"platform_portal", "members", "plans", "kpi", "municipal_pf"}]
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = User.objects.create_superuser(username="root", password="x-long-password", email="")
+    client.force_login(user)
+    return client
+
+
+def test_every_domain_model_is_registered():
+    names = {m.__name__ for m in MODELS}
+    assert {
+        "Prefecture", "Platform", "Guideline", "MemberCategory", "MemberBody", "Role", "ResponsibleParty",
+        "AccessRole", "User", "SupportCategory", "BusinessPlan", "RoadmapSection", "Measure", "ReportingPeriod",
+        "ProgressReport", "Kpi", "KpiFigure", "Municipality", "NetworkPartnerType", "MunicipalPlatform",
+    } <= names
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_search_and_add_pages_render(admin_client, gunma, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    response = admin_client.get(changelist)
+    assert response.status_code == 200
+    assert str(opts.verbose_name_plural) in response.content.decode()
+    assert admin_client.get(changelist, {"q": "群馬"}).status_code == 200
+    assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+
+
+def test_admin_is_in_japanese(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "マスタデータ管理" in html
+    assert "構成員・利用者" in html and "事業実施計画・工程表" in html
+
+
+def test_measure_change_page_shows_its_kpis(admin_client, plan2025):
+    measure = plan2025.sections.get(number="ア").measures.get(number="①")
+    html = admin_client.get(reverse("admin:plans_measure_change", args=[measure.pk])).content.decode()
+    assert "ハローワークにおける紹介就職件数" in html
+
+
+def test_member_staff_cannot_open_the_admin(client, gunma):
+    from tests.factories import make_user
+
+    client.force_login(make_user(gunma, username="staff", body_name="ハローワーク"))
+    assert client.get(reverse("admin:index")).status_code == 302
