@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from kpi.models import Kpi, KpiFigure
+from platform_portal.admin_forms import same_platform_form
 
 
 @admin.register(Kpi)
@@ -10,6 +11,7 @@ class KpiAdmin(admin.ModelAdmin):
     search_fields = ["name", "group_label"]
     filter_horizontal = ["reporting_bodies"]
     raw_id_fields = ["parent", "measure"]
+    form = same_platform_form("reporting_bodies")
     list_select_related = ["parent", "measure"]
 
     @admin.display(description="種類")

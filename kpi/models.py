@@ -7,9 +7,10 @@ from django.db.models import Q
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
 from platform_portal.fiscal import fiscal_year_of
+from platform_portal.tenancy import PlatformOwned
 
 
-class Kpi(models.Model):
+class Kpi(PlatformOwned, models.Model):
     """ＫＰＩ of a measure.
 
     The kinds of the domain are combinations of fields rather than one enum, so that a sub-count
@@ -17,6 +18,8 @@ class Kpi(models.Model):
     count + month target, count + year target, rate (numerator/denominator) with a floor,
     a count with a parent (内数), and qualitative.
     """
+
+    platform_path = "measure.section.plan.platform_id"
 
     class QualitativeFormat(models.TextChoices):
         TEXT = "text", "記述"
@@ -75,8 +78,9 @@ class Kpi(models.Model):
         return f"件数・{period}" + ("（内数）" if self.is_subcount else "")
 
     def clean(self):
+        super().clean()
         errors = {}
-        if self.parent_id:
+        if self.parent_id and self.measure_id:
             parent = self.parent
             if parent.measure_type != MeasureType.COUNT or self.measure_type != MeasureType.COUNT:
                 errors["parent"] = "内数は件数の指標どうしでのみ設定できます。"
@@ -90,8 +94,11 @@ class Kpi(models.Model):
             raise ValidationError(errors)
 
 
-class KpiFigure(models.Model):
+class KpiFigure(PlatformOwned, models.Model):
     """月次実績: one body's figure for one KPI and one month (several bodies may report one KPI)."""
+
+    platform_path = "kpi.measure.section.plan.platform_id"
+    same_platform_fields = ("member_body",)
 
     kpi = models.ForeignKey(Kpi, verbose_name="ＫＰＩ", on_delete=models.CASCADE, related_name="figures")
     member_body = models.ForeignKey(
@@ -131,6 +138,9 @@ class KpiFigure(models.Model):
     def clean(self):
         from kpi.services import validate_subcounts
 
+        super().clean()
+        if self.kpi_id and self.member_body_id and not self.kpi.reporting_bodies.filter(pk=self.member_body_id).exists():
+            raise ValidationError({"member_body": f"「{self.member_body}」は「{self.kpi}」の実績を入力する機関ではありません。"})
         if self.kpi_id and self.month:
             plan = self.kpi.measure.section.plan
             if fiscal_year_of(self.month) != plan.fiscal_year:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment, User
+from platform_portal.admin_forms import SamePlatformForm, same_platform_form
 
 
 @admin.register(MemberCategory)
@@ -39,6 +40,7 @@ class ResponsiblePartyAdmin(admin.ModelAdmin):
     list_filter = ["platform"]
     search_fields = ["label"]
     filter_horizontal = ["bodies", "categories"]
+    form = same_platform_form("bodies", "categories")
 
 
 @admin.register(AccessRole)
@@ -55,6 +57,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "display_name", "email", "member_body__name"]
     autocomplete_fields = ["member_body"]
     filter_horizontal = ["access_roles", "groups", "user_permissions"]
+    form = same_platform_form("access_roles", base=type("UserChangeForm", (SamePlatformForm, BaseUserAdmin.form), {}))
     fieldsets = BaseUserAdmin.fieldsets + (
         ("所属と権限ロール", {"fields": ("display_name", "job_title", "member_body", "access_roles")}),
     )

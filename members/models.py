@@ -3,8 +3,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
+from platform_portal.tenancy import PlatformOwned
 
-class MemberCategory(models.Model):
+
+class MemberCategory(PlatformOwned, models.Model):
     """区分 (行政, 市町村, 就労支援機関, 労働団体, 経済団体, 報道機関 …), per platform."""
 
     platform = models.ForeignKey(
@@ -31,8 +33,10 @@ class MemberBodyQuerySet(models.QuerySet):
         return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=on), Q(left_on__isnull=True) | Q(left_on__gte=on))
 
 
-class MemberBody(models.Model):
+class MemberBody(PlatformOwned, models.Model):
     """構成員（機関・団体）. Departments of one organisation are separate bodies with their own roles."""
+
+    same_platform_fields = ("category",)
 
     class Membership(models.TextChoices):
         MEMBER = "member", "構成員"
@@ -77,7 +81,7 @@ class MemberBody(models.Model):
         return self.membership == self.Membership.OBSERVER
 
 
-class Role(models.Model):
+class Role(PlatformOwned, models.Model):
     """役割: a duty listed in the guideline (設置要領), held by one or more bodies."""
 
     class Function(models.TextChoices):
@@ -107,7 +111,10 @@ class Role(models.Model):
         return self.name
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(PlatformOwned, models.Model):
+    platform_path = "role.platform_id"
+    same_platform_fields = ("member_body",)
+
     class Share(models.TextChoices):
         LEAD = "lead", "主担当"
         DEPUTY = "deputy", "副担当"
@@ -127,7 +134,7 @@ class RoleAssignment(models.Model):
         return f"{self.member_body} — {self.role}{share}"
 
 
-class ResponsibleParty(models.Model):
+class ResponsibleParty(PlatformOwned, models.Model):
     """実施主体: a label the roadmap prints (労働局, 県, 経済団体, 全機関・団体 …) and the bodies it means.
 
     A label resolves to the union of: every current member (全機関・団体), every body of some
@@ -152,7 +159,7 @@ class ResponsibleParty(models.Model):
         return self.label
 
 
-class AccessRole(models.Model):
+class AccessRole(PlatformOwned, models.Model):
     """利用者の権限ロール (事務局（主担当）, 構成員担当者, 座長 …): which portal permissions a user has.
 
     Platform-less roles are instance-wide (system administrator, national viewer).
@@ -185,8 +192,10 @@ class AccessRole(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(PlatformOwned, AbstractUser):
     """A person using the portal, belonging to one member body and so to one platform."""
+
+    platform_path = "member_body.platform_id"
 
     member_body = models.ForeignKey(
         MemberBody, verbose_name="所属機関・団体", on_delete=models.PROTECT, null=True, blank=True, related_name="users"

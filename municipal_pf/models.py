@@ -1,5 +1,8 @@
 """Municipalities and their municipal platforms (市町村プラットフォーム, seed 004)."""
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from platform_portal.tenancy import PlatformOwned
 
 
 class Municipality(models.Model):
@@ -42,7 +45,7 @@ class NetworkPartnerType(models.Model):
         return self.name
 
 
-class MunicipalPlatform(models.Model):
+class MunicipalPlatform(PlatformOwned, models.Model):
     class Status(models.TextChoices):
         ESTABLISHED = "established", "設置済"
         PREPARING = "preparing", "準備中"
@@ -81,8 +84,15 @@ class MunicipalPlatform(models.Model):
     def __str__(self):
         return f"{self.municipality}（{self.get_status_display()}）"
 
+    def clean(self):
+        super().clean()
+        if self.municipality_id and self.platform_id and self.municipality.prefecture_id != self.platform.prefecture_id:
+            raise ValidationError({"municipality": f"「{self.municipality}」は{self.platform.prefecture}の市町村ではありません。"})
 
-class MunicipalContact(models.Model):
+
+class MunicipalContact(PlatformOwned, models.Model):
+    platform_path = "municipal_platform.platform_id"
+
     municipal_platform = models.ForeignKey(
         MunicipalPlatform, verbose_name="市町村プラットフォーム", on_delete=models.CASCADE, related_name="contacts"
     )

@@ -10,6 +10,7 @@ from plans.models import (
     RoadmapSection,
     SupportCategory,
 )
+from platform_portal.admin_forms import same_platform_form
 
 
 @admin.register(SupportCategory)
@@ -51,6 +52,7 @@ class KpiInline(admin.StackedInline):
     extra = 0
     filter_horizontal = ["reporting_bodies"]
     raw_id_fields = ["parent"]
+    form = same_platform_form("reporting_bodies")
 
 
 @admin.register(Measure)
@@ -59,6 +61,7 @@ class MeasureAdmin(admin.ModelAdmin):
     list_filter = ["section__plan__platform", "section__plan__fiscal_year", "categories"]
     search_fields = ["description", "title", "section__title"]
     filter_horizontal = ["responsible_parties", "categories"]
+    form = same_platform_form("responsible_parties", "categories")
     inlines = [KpiInline]
 
     def get_queryset(self, request):

@@ -1,12 +1,14 @@
 """The annual business plan (事業実施計画), its roadmap (工程表) and progress reports (進捗管理)."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from platform_portal.fiscal import fiscal_year_end, fiscal_year_start
+from platform_portal.tenancy import PlatformOwned
 
 
-class SupportCategory(models.Model):
+class SupportCategory(PlatformOwned, models.Model):
     """支援対象者の類型 (① 不安定な就労状態にある方 …). Wording per year lives in PlanCategory."""
 
     platform = models.ForeignKey(
@@ -28,7 +30,7 @@ class SupportCategory(models.Model):
         return "①②③④⑤⑥⑦⑧⑨⑩"[self.number - 1] if 1 <= self.number <= 10 else f"({self.number})"
 
 
-class BusinessPlan(models.Model):
+class BusinessPlan(PlatformOwned, models.Model):
     """事業実施計画: one per platform and fiscal year."""
 
     class Status(models.TextChoices):
@@ -72,8 +74,11 @@ class BusinessPlan(models.Model):
         return fiscal_year_end(self.fiscal_year)
 
 
-class PlanCategory(models.Model):
+class PlanCategory(PlatformOwned, models.Model):
     """A support-target category as one year's plan defines it: wording, estimate and goal."""
+
+    platform_path = "plan.platform_id"
+    same_platform_fields = ("category",)
 
     plan = models.ForeignKey(BusinessPlan, verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="categories")
     category = models.ForeignKey(SupportCategory, verbose_name="類型", on_delete=models.PROTECT, related_name="plan_entries")
@@ -92,8 +97,10 @@ class PlanCategory(models.Model):
         return f"{self.plan.fiscal_year}年度 {self.category.marker} {self.title}"
 
 
-class RoadmapSection(models.Model):
+class RoadmapSection(PlatformOwned, models.Model):
     """A node of the roadmap above the measures: 項目 (1–4), sub-item ((1), (2)), and ア/イ below it."""
+
+    platform_path = "plan.platform_id"
 
     plan = models.ForeignKey(BusinessPlan, verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
@@ -117,9 +124,16 @@ class RoadmapSection(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.plan_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": "上位項目は同じ事業実施計画の項目を選んでください。"})
 
-class Measure(models.Model):
+
+class Measure(PlatformOwned, models.Model):
     """具体的な取組 (①②③ …): the leaf of the roadmap, with its responsible parties and KPIs."""
+
+    platform_path = "section.plan.platform_id"
 
     section = models.ForeignKey(RoadmapSection, verbose_name="項目", on_delete=models.CASCADE, related_name="measures")
     number = models.CharField("番号", max_length=10, blank=True, help_text="例: ①。項目に取組が一つだけなら空欄")
@@ -141,8 +155,10 @@ class Measure(models.Model):
         return f"{self.number} {head}".strip()
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(PlatformOwned, models.Model):
     """進捗報告の対象期間 (上半期, 第1回協議会まで …) within a plan's fiscal year."""
+
+    platform_path = "plan.platform_id"
 
     plan = models.ForeignKey(BusinessPlan, verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="reporting_periods")
     name = models.CharField("名称", max_length=100)
@@ -162,8 +178,11 @@ class ReportingPeriod(models.Model):
         return self.name
 
 
-class ProgressReport(models.Model):
+class ProgressReport(PlatformOwned, models.Model):
     """進捗報告: what one responsible body did on one measure in one reporting period."""
+
+    platform_path = "measure.section.plan.platform_id"
+    same_platform_fields = ("member_body",)
 
     class Progress(models.TextChoices):
         NOT_STARTED = "not_started", "未着手"
@@ -205,3 +224,8 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.measure} {self.member_body}"
+
+    def clean(self):
+        super().clean()
+        if self.period_id and self.measure_id and self.period.plan_id != self.measure.section.plan_id:
+            raise ValidationError({"period": "報告期間は取組と同じ年度の事業実施計画のものを選んでください。"})

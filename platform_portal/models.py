@@ -2,6 +2,7 @@
 from django.db import models
 
 from platform_portal.fiscal import fiscal_year_of
+from platform_portal.tenancy import PlatformOwned
 
 
 class Prefecture(models.Model):
@@ -23,8 +24,11 @@ class PlatformQuerySet(models.QuerySet):
         return self.prefetch_related("names")
 
 
-class Platform(models.Model):
+class Platform(PlatformOwned, models.Model):
     """都道府県プラットフォーム（協議会）. One per prefecture; its names live in PlatformName."""
+
+    platform_path = "pk"
+    same_platform_fields = ("chair_body",)
 
     prefecture = models.OneToOneField(Prefecture, verbose_name="都道府県", on_delete=models.PROTECT)
     code = models.SlugField(
@@ -73,7 +77,7 @@ class Platform(models.Model):
         return None
 
 
-class PlatformName(models.Model):
+class PlatformName(PlatformOwned, models.Model):
     """名称の変遷: a name is in force from its fiscal year until the next name's."""
 
     platform = models.ForeignKey(Platform, verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="names")
@@ -93,7 +97,7 @@ class PlatformName(models.Model):
         return self.name
 
 
-class Stage(models.Model):
+class Stage(PlatformOwned, models.Model):
     """ステージ: a phase of the national programme (第一ステージ, 第二ステージ …)."""
 
     platform = models.ForeignKey(Platform, verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="stages")
@@ -113,7 +117,7 @@ class Stage(models.Model):
         return self.from_fiscal_year <= fiscal_year and (self.to_fiscal_year is None or fiscal_year <= self.to_fiscal_year)
 
 
-class Guideline(models.Model):
+class Guideline(PlatformOwned, models.Model):
     """設置要領: the rules that set up the platform."""
 
     platform = models.ForeignKey(
@@ -135,7 +139,9 @@ class Guideline(models.Model):
         return fiscal_year_of(self.enacted_on)
 
 
-class GuidelineAmendment(models.Model):
+class GuidelineAmendment(PlatformOwned, models.Model):
+    platform_path = "guideline.platform_id"
+
     guideline = models.ForeignKey(
         Guideline, verbose_name="設置要領", on_delete=models.CASCADE, related_name="amendments"
     )

@@ -1,14 +1,61 @@
-"""Which platform a request works on.
+"""Which platform an object or a request belongs to: the tenant boundary of the portal.
 
+Every platform-owned model names the path from itself to its platform (`platform_path`); the
+same path serves validation (no link across platforms), and it will serve permission checks.
 A user belongs to one platform through their member body; objects of any other platform are
 answered with 404 so that their existence does not leak.
 """
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from platform_portal.models import Platform
+
+def platform_id_of(obj):
+    """The platform id an object belongs to, following its model's `platform_path` (None if global)."""
+    value = obj
+    for attribute in type(obj).platform_path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, attribute)
+    return value
 
 
-def platform_of(user) -> Platform:
+class PlatformOwned:
+    """Model mixin: `clean()` refuses links to another platform's objects.
+
+    `platform_path` is the dotted attribute path to the platform id; `same_platform_fields` are the
+    foreign keys whose targets must belong to the same platform.
+    """
+
+    platform_path = "platform_id"
+    same_platform_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        super().clean()
+        own = platform_id_of(self)
+        errors = {}
+        for name in self.same_platform_fields:
+            related = getattr(self, name, None)
+            if related is not None and own is not None and platform_id_of(related) != own:
+                errors[name] = cross_platform_message(self._meta.get_field(name).verbose_name)
+        if errors:
+            raise ValidationError(errors)
+
+
+def cross_platform_message(label) -> str:
+    return f"「{label}」には同じプラットフォームのものを選んでください。"
+
+
+def validate_same_platform(platform_id, objects, label) -> None:
+    """For many-to-many choices, which a model's clean() cannot see."""
+    if platform_id is None:
+        return
+    if any(platform_id_of(obj) != platform_id for obj in objects):
+        raise ValidationError(cross_platform_message(label))
+
+
+def platform_of(user):
+    from platform_portal.models import Platform
+
     if not user.is_authenticated or not user.member_body_id:
         raise Http404("所属するプラットフォームがありません。")
     return Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(
