@@ -32,7 +32,7 @@ def roadmap_tree(plan: BusinessPlan) -> list[SectionNode]:
         .prefetch_related(
             "responsible_parties",
             "categories",
-            Prefetch("kpis", queryset=Kpi.objects.select_related("parent").prefetch_related("reporting_bodies")),
+            Prefetch("kpis", queryset=Kpi.objects.select_related("parent")),
         )
         .order_by("order", "id")
     )

@@ -9,8 +9,8 @@ def home(request):
     if not request.user.member_body_id:
         return render(request, "platform_portal/no_platform.html")
     platform = platform_of(request.user)
-    plans = platform.plans.order_by("-fiscal_year")
-    plan = plans.first()
+    plans = list(platform.plans.order_by("-fiscal_year"))
+    plan = plans[0] if plans else None
     context = {
         "platform": platform,
         "plan": plan,

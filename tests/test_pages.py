@@ -94,3 +94,21 @@ def test_user_without_body_sees_explanation(client, db):
     user = User.objects.create_user(username="nobody", password="x")
     client.force_login(user)
     assert "どのプラットフォームの構成員にも属していません" in client.get(reverse("home")).content.decode()
+
+
+# Pinned so that an N+1 shows up as a failing test. The counts include the savepoint and release
+# of the request transaction (ATOMIC_REQUESTS), the session, the user and the user's body.
+HOME_QUERIES = 10
+ROADMAP_QUERIES = 14
+
+
+def test_home_query_count_is_pinned(client, lead, django_assert_num_queries):
+    client.force_login(lead)
+    with django_assert_num_queries(HOME_QUERIES):
+        client.get(reverse("home"))
+
+
+def test_roadmap_query_count_is_pinned(client, lead, django_assert_num_queries):
+    client.force_login(lead)
+    with django_assert_num_queries(ROADMAP_QUERIES):
+        client.get(reverse("plans:roadmap", args=[2025]))
