@@ -211,7 +211,3 @@ class User(PlatformOwned, AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
-
-    @property
-    def platform_id(self):
-        return self.member_body.platform_id if self.member_body_id else None

@@ -59,5 +59,5 @@ def platform_of(user):
     if not user.is_authenticated or not user.member_body_id:
         raise Http404("所属するプラットフォームがありません。")
     return Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(
-        pk=user.member_body.platform_id
+        member_bodies=user.member_body_id
     )
