@@ -148,6 +148,7 @@ class ResponsibleParty(PlatformOwned, models.Model):
     includes_all_members = models.BooleanField("全構成員を含む", default=False, help_text="オブザーバーと構成員外は含みません")
     categories = models.ManyToManyField(MemberCategory, blank=True, verbose_name="含む区分", related_name="+")
     bodies = models.ManyToManyField(MemberBody, blank=True, verbose_name="含む機関・団体", related_name="responsible_parties")
+    note = models.TextField("説明", blank=True, help_text="この表記がどの機関・団体を指すかの根拠など")
     order = models.PositiveSmallIntegerField("表示順", default=0)
 
     class Meta:

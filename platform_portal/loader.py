@@ -169,7 +169,11 @@ def load_platform(data: dict) -> Platform:
         party, _ = ResponsibleParty.objects.update_or_create(
             platform=platform,
             label=item["label"],
-            defaults={"includes_all_members": item.get("includes_all_members", False), "order": order},
+            defaults={
+                "includes_all_members": item.get("includes_all_members", False),
+                "note": item.get("note", ""),
+                "order": order,
+            },
         )
         party.bodies.set([_lookup(bodies, name, where, "機関・団体") for name in item.get("bodies", [])])
         party.categories.set([_lookup(categories, name, where, "区分") for name in item.get("categories", [])])

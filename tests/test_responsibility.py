@@ -97,3 +97,14 @@ def test_party_label_is_unique_per_platform(gunma):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ResponsibleParty.objects.create(platform=gunma, label="県")
+
+
+def test_hello_work_sees_the_labour_bureau_measures_it_carries_out(plan2025, body):
+    measures = measures_for_body(body("ハローワーク"), plan2025)
+    descriptions = " ".join(m.description for m in measures)
+    assert "ミドルシニア専門窓口" in descriptions  # 2(1)ア② 【労働局】
+    assert "ひきこもり支援センター" not in descriptions  # 4(1) 県 only
+
+
+def test_party_note_explains_the_reading(gunma):
+    assert "ハローワーク" in gunma.responsible_parties.get(label="労働局").note
