@@ -1,4 +1,4 @@
-"""Synthetic monthly figures for the demo and the benchmarks. They are not real statistics."""
+"""Synthetic monthly figures for the demo. They are not real statistics."""
 import random
 from decimal import Decimal
 

@@ -41,7 +41,8 @@ class Kpi(PlatformOwned, models.Model):
         "定性指標の入力形式", max_length=10, choices=QualitativeFormat.choices, blank=True
     )
     parent = models.ForeignKey(
-        "self", verbose_name="親指標（内数の場合）", on_delete=models.PROTECT, null=True, blank=True, related_name="subcounts"
+        # RESTRICT, not PROTECT: a parent may go when its sub-count goes with it (a whole plan).
+        "self", verbose_name="親指標（内数の場合）", on_delete=models.RESTRICT, null=True, blank=True, related_name="subcounts"
     )
     reporting_bodies = models.ManyToManyField(
         "members.MemberBody", verbose_name="実績を入力する機関", related_name="reported_kpis", blank=True
@@ -139,6 +140,8 @@ class KpiFigure(PlatformOwned, models.Model):
         from kpi.services import validate_subcounts
 
         super().clean()
+        if self.kpi_id:
+            self._clean_values_for_kind()
         if self.kpi_id and self.member_body_id and not self.kpi.reporting_bodies.filter(pk=self.member_body_id).exists():
             raise ValidationError({"member_body": f"「{self.member_body}」は「{self.kpi}」の実績を入力する機関ではありません。"})
         if self.kpi_id and self.month:
@@ -146,3 +149,23 @@ class KpiFigure(PlatformOwned, models.Model):
             if fiscal_year_of(self.month) != plan.fiscal_year:
                 raise ValidationError({"month": f"対象月は{plan.fiscal_year}年度（{plan.fiscal_year}年4月～{plan.fiscal_year + 1}年3月）の月にしてください。"})
             validate_subcounts(self)
+
+    def _clean_values_for_kind(self):
+        """Only the fields the KPI's kind uses may be filled, so that no figure is silently ignored."""
+        kind = self.kpi.measure_type
+        numbers = {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}
+        used = {MeasureType.COUNT: {"value"}, MeasureType.RATE: {"numerator", "denominator"}}.get(kind, set())
+        errors = {
+            name: f"「{self.kpi}」は{self.kpi.get_measure_type_display()}の指標のため、この欄には入力できません。"
+            for name, number in numbers.items()
+            if number is not None and name not in used
+        }
+        if kind != MeasureType.QUALITATIVE and (self.text_value or self.yes_no is not None):
+            errors["text_value"] = f"「{self.kpi}」は定性指標ではないため、記述は入力できません（コメント欄をお使いください）。"
+        if kind == MeasureType.COUNT and self.value is not None and self.value != self.value.to_integral_value():
+            errors["value"] = "件数は整数で入力してください。"
+        if kind == MeasureType.RATE and (self.numerator is None) != (self.denominator is None):
+            missing = "denominator" if self.denominator is None else "numerator"
+            errors[missing] = f"{self.kpi.numerator_label or '分子'}と{self.kpi.denominator_label or '分母'}は両方入力してください。"
+        if errors:
+            raise ValidationError(errors)

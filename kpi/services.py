@@ -8,11 +8,11 @@ from django.db.models import Sum
 from kpi.achievement import Achievement, FigureValue, achievement
 from kpi.models import Kpi, KpiFigure
 from kpi.rules import check_subcount
-from platform_portal.fiscal import fiscal_month_index, months_elapsed
+from platform_portal.fiscal import fiscal_month_index, months_ended
 
 
 def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:
-    """Every KPI of the plan, id → achievement to `as_of`, in two queries whatever the plan's size."""
+    """Every KPI of the plan, id → achievement over the months ended by `as_of`, in two queries."""
     kpis = list(Kpi.objects.filter(measure__section__plan=plan))
     figures = defaultdict(list)
     for row in KpiFigure.objects.filter(kpi__in=kpis).values("kpi_id", "month", "value", "numerator", "denominator"):
@@ -24,7 +24,7 @@ def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:
                 denominator=row["denominator"],
             )
         )
-    elapsed = months_elapsed(plan.fiscal_year, as_of)
+    elapsed = months_ended(plan.fiscal_year, as_of)
     return {
         kpi.pk: achievement(
             measure_type=kpi.measure_type,

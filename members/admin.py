@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment, User
-from platform_portal.admin_forms import SamePlatformForm, same_platform_form
+from platform_portal.admin_forms import PlatformColumnAdmin, SamePlatformForm, same_platform_form
 
 
 @admin.register(MemberCategory)
-class MemberCategoryAdmin(admin.ModelAdmin):
+class MemberCategoryAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["name", "platform", "order"]
     list_filter = ["platform"]
     search_fields = ["name"]
@@ -19,7 +19,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(MemberBody)
-class MemberBodyAdmin(admin.ModelAdmin):
+class MemberBodyAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["name", "short_label", "category", "membership", "platform", "joined_on", "left_on"]
     list_filter = ["platform", "membership", "category"]
     search_fields = ["name", "short_label", "organisation"]
@@ -27,7 +27,7 @@ class MemberBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["name", "function", "platform", "order"]
     list_filter = ["platform", "function"]
     search_fields = ["name"]
@@ -35,7 +35,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponsibleParty)
-class ResponsiblePartyAdmin(admin.ModelAdmin):
+class ResponsiblePartyAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["label", "includes_all_members", "platform", "order"]
     list_filter = ["platform"]
     search_fields = ["label"]
@@ -44,7 +44,7 @@ class ResponsiblePartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessRole)
-class AccessRoleAdmin(admin.ModelAdmin):
+class AccessRoleAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "platform"]
     list_filter = ["platform"]
     search_fields = ["name", "code"]

@@ -30,7 +30,11 @@ class MemberBodyQuerySet(models.QuerySet):
         from django.utils import timezone
 
         on = on or timezone.localdate()
-        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=on), Q(left_on__isnull=True) | Q(left_on__gte=on))
+        return self.during(on, on)
+
+    def during(self, start, end):
+        """Bodies that were members at some time between two dates (a plan's fiscal year)."""
+        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end), Q(left_on__isnull=True) | Q(left_on__gte=start))
 
 
 class MemberBody(PlatformOwned, models.Model):

@@ -1,31 +1,44 @@
-"""Resolving the roadmap's responsible parties (実施主体) to member bodies, and back."""
+"""Resolving the roadmap's responsible parties (実施主体) to member bodies, and back.
+
+Membership has a period, so both directions take the plan whose roadmap names the party and
+count the bodies that were members at some time in its fiscal year (today when no plan is given).
+"""
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from members.models import MemberBody, ResponsibleParty
 
 
-def _full_members(platform_id) -> QuerySet:
-    return MemberBody.objects.filter(platform_id=platform_id, membership=MemberBody.Membership.MEMBER).current()
+def _bodies_in_period(platform_id, plan) -> QuerySet:
+    bodies = MemberBody.objects.filter(platform_id=platform_id)
+    if plan is None:
+        return bodies.current(timezone.localdate())
+    return bodies.during(plan.starts_on, plan.ends_on)
 
 
-def party_bodies(party: ResponsibleParty) -> QuerySet:
-    """The bodies a label such as 全機関・団体, 経済団体 or 県 stands for (current membership)."""
+def _full_members(platform_id, plan) -> QuerySet:
+    return _bodies_in_period(platform_id, plan).filter(membership=MemberBody.Membership.MEMBER)
+
+
+def party_bodies(party: ResponsibleParty, plan=None) -> QuerySet:
+    """The bodies a label such as 全機関・団体, 経済団体 or 県 stands for."""
     if party.includes_all_members:
-        return _full_members(party.platform_id)
+        return _full_members(party.platform_id, plan)
     return (
-        MemberBody.objects.filter(platform_id=party.platform_id)
+        _bodies_in_period(party.platform_id, plan)
         .filter(Q(pk__in=party.bodies.values("pk")) | Q(category__in=party.categories.values("pk")))
-        .current()
         .distinct()
     )
 
 
-def parties_including(body: MemberBody) -> QuerySet:
-    """Every party of the body's platform that names the body, directly, by category or as a member of all."""
+def parties_including(body: MemberBody, plan=None) -> QuerySet:
+    """Every party that names the body, directly, by category or as one of all members."""
+    if not _bodies_in_period(body.platform_id, plan).filter(pk=body.pk).exists():
+        return ResponsibleParty.objects.none()
     condition = Q(bodies=body)
     if body.category_id:
         condition |= Q(categories=body.category_id)
-    if _full_members(body.platform_id).filter(pk=body.pk).exists():
+    if body.membership == MemberBody.Membership.MEMBER:
         condition |= Q(includes_all_members=True)
     return ResponsibleParty.objects.filter(condition, platform_id=body.platform_id).distinct()
 
@@ -34,6 +47,4 @@ def measures_for_body(body: MemberBody, plan) -> QuerySet:
     """The plan's measures the body is responsible for, directly or through a group (my tasks)."""
     from plans.models import Measure
 
-    return Measure.objects.filter(
-        section__plan=plan, responsible_parties__in=parties_including(body)
-    ).distinct()
+    return Measure.objects.filter(section__plan=plan, responsible_parties__in=parties_including(body, plan)).distinct()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from municipal_pf.models import MunicipalContact, MunicipalPlatform, Municipality, NetworkPartnerType
+from platform_portal.admin_forms import PlatformColumnAdmin
 
 
 @admin.register(Municipality)
@@ -21,7 +22,7 @@ class MunicipalContactInline(admin.TabularInline):
 
 
 @admin.register(MunicipalPlatform)
-class MunicipalPlatformAdmin(admin.ModelAdmin):
+class MunicipalPlatformAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["municipality", "status", "established_on", "forum", "secretariat_department", "platform"]
     list_filter = ["platform", "status", "forum"]
     search_fields = ["municipality__name", "secretariat_department"]

@@ -10,11 +10,12 @@ from plans.models import (
     RoadmapSection,
     SupportCategory,
 )
-from platform_portal.admin_forms import same_platform_form
+from plans.roadmap import responsible_label
+from platform_portal.admin_forms import PlatformColumnAdmin, same_platform_form
 
 
 @admin.register(SupportCategory)
-class SupportCategoryAdmin(admin.ModelAdmin):
+class SupportCategoryAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["number", "name", "platform"]
     list_filter = ["platform"]
     search_fields = ["name"]
@@ -31,7 +32,7 @@ class ReportingPeriodInline(admin.TabularInline):
 
 
 @admin.register(BusinessPlan)
-class BusinessPlanAdmin(admin.ModelAdmin):
+class BusinessPlanAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["title", "fiscal_year", "platform", "status", "headline_goal_value", "headline_goal_unit"]
     list_filter = ["platform", "fiscal_year", "status"]
     search_fields = ["title"]
@@ -77,7 +78,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
     @admin.display(description="実施主体")
     def responsible_labels(self, obj):
-        return "・".join(p.label for p in obj.responsible_parties.all())
+        return responsible_label(obj)
 
     @admin.display(description="ＫＰＩ数", ordering="num_kpis")
     def kpi_count(self, obj):

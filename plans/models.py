@@ -126,8 +126,16 @@ class RoadmapSection(PlatformOwned, models.Model):
 
     def clean(self):
         super().clean()
-        if self.parent_id and self.plan_id and self.parent.plan_id != self.plan_id:
+        if not self.parent_id:
+            return
+        if self.plan_id and self.parent.plan_id != self.plan_id:
             raise ValidationError({"parent": "上位項目は同じ事業実施計画の項目を選んでください。"})
+        ancestor = self.parent
+        while ancestor is not None:
+            # A loop would drop the section (and its measures) from the roadmap tree.
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "上位項目に自分自身やその下位の項目は選べません。"})
+            ancestor = ancestor.parent
 
 
 class Measure(PlatformOwned, models.Model):
@@ -177,6 +185,17 @@ class ReportingPeriod(PlatformOwned, models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.plan_id and self.starts_on and self.ends_on:
+            plan = self.plan
+            if self.starts_on < plan.starts_on or self.ends_on > plan.ends_on:
+                raise ValidationError(
+                    f"報告期間は{plan.fiscal_year}年度（{plan.fiscal_year}年4月1日～{plan.fiscal_year + 1}年3月31日）の中にしてください。"
+                )
+            if self.ends_on < self.starts_on:
+                raise ValidationError({"ends_on": "終了日は開始日以降にしてください。"})
+
 
 class ProgressReport(PlatformOwned, models.Model):
     """進捗報告: what one responsible body did on one measure in one reporting period."""
@@ -198,7 +217,8 @@ class ProgressReport(PlatformOwned, models.Model):
         RETURNED = "returned", "差戻し"
 
     measure = models.ForeignKey(Measure, verbose_name="取組", on_delete=models.CASCADE, related_name="progress_reports")
-    period = models.ForeignKey(ReportingPeriod, verbose_name="報告期間", on_delete=models.PROTECT, related_name="reports")
+    # RESTRICT: a period with reports cannot be deleted alone, but goes with its whole plan.
+    period = models.ForeignKey(ReportingPeriod, verbose_name="報告期間", on_delete=models.RESTRICT, related_name="reports")
     member_body = models.ForeignKey(
         "members.MemberBody", verbose_name="報告機関", on_delete=models.PROTECT, related_name="progress_reports"
     )
@@ -229,3 +249,8 @@ class ProgressReport(PlatformOwned, models.Model):
         super().clean()
         if self.period_id and self.measure_id and self.period.plan_id != self.measure.section.plan_id:
             raise ValidationError({"period": "報告期間は取組と同じ年度の事業実施計画のものを選んでください。"})
+        if self.measure_id and self.member_body_id:
+            from members.services import measures_for_body
+
+            if not measures_for_body(self.member_body, self.measure.section.plan).filter(pk=self.measure_id).exists():
+                raise ValidationError({"member_body": f"「{self.member_body}」はこの取組の実施主体ではありません。"})

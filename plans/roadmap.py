@@ -15,6 +15,7 @@ class SectionNode:
     measures: list[Measure] = field(default_factory=list)
 
     def walk(self):
+        """This node and all below it, in printed order."""
         yield self
         for child in self.children:
             yield from child.walk()

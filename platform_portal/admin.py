@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from platform_portal.admin_forms import PlatformColumnAdmin
 from platform_portal.models import Guideline, GuidelineAmendment, Platform, PlatformName, Prefecture, Stage
 
 
@@ -37,7 +38,7 @@ class GuidelineAmendmentInline(admin.TabularInline):
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(admin.ModelAdmin):
+class GuidelineAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["title", "platform", "enacted_on"]
     list_filter = ["platform"]
     search_fields = ["title"]

@@ -1,7 +1,7 @@
 """Japanese fiscal year (年度): April 1 to March 31, named after the calendar year it starts in."""
-from datetime import date
+from datetime import date, timedelta
 
-FIRST_MONTH = 4  # April
+FIRST_MONTH = 4
 
 
 def fiscal_year_of(d: date) -> int:
@@ -47,3 +47,13 @@ def months_elapsed(fy: int, as_of: date) -> int:
     if as_of > fiscal_year_end(fy):
         return 12
     return fiscal_month_index(as_of)
+
+
+def months_ended(fy: int, as_of: date) -> int:
+    """Months of fiscal year fy that are over by as_of (0 to 12).
+
+    Figures are due for a month once it has ended, so achievement is judged on these: on
+    2025-05-10 only April has ended, and May's target is not yet owed.
+    """
+    next_day = as_of + timedelta(days=1)
+    return months_elapsed(fy, next_day.replace(day=1) - timedelta(days=1))

@@ -1,7 +1,6 @@
 """The platform (都道府県プラットフォーム) itself: the tenant every other object belongs to."""
 from django.db import models
 
-from platform_portal.fiscal import fiscal_year_of
 from platform_portal.tenancy import PlatformOwned
 
 
@@ -19,9 +18,12 @@ class Prefecture(models.Model):
         return self.name
 
 
-class PlatformQuerySet(models.QuerySet):
-    def with_names(self):
-        return self.prefetch_related("names")
+class PlatformManager(models.Manager):
+    """A platform is shown by its current name, so names always come along: there are at most
+    47 platforms, and every list of them (filters, pickers) would otherwise query per row."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("prefecture").prefetch_related("names")
 
 
 class Platform(PlatformOwned, models.Model):
@@ -48,7 +50,7 @@ class Platform(PlatformOwned, models.Model):
     confidentiality_clause = models.TextField("秘密の保持", blank=True)
     is_active = models.BooleanField("利用中", default=True)
 
-    objects = PlatformQuerySet.as_manager()
+    objects = PlatformManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "プラットフォーム"
@@ -109,6 +111,13 @@ class Stage(PlatformOwned, models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "ステージ"
         ordering = ["platform", "from_fiscal_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_fiscal_year__isnull=True) | models.Q(to_fiscal_year__gte=models.F("from_fiscal_year")),
+                name="stage_ends_after_start",
+                violation_error_message="終了年度は開始年度以降にしてください。",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -133,10 +142,6 @@ class Guideline(PlatformOwned, models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def enacted_fiscal_year(self) -> int:
-        return fiscal_year_of(self.enacted_on)
 
 
 class GuidelineAmendment(PlatformOwned, models.Model):

@@ -5,18 +5,34 @@ same path serves validation (no link across platforms), and it will serve permis
 A user belongs to one platform through their member body; objects of any other platform are
 answered with 404 so that their existence does not leak.
 """
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 
 
 def platform_id_of(obj):
-    """The platform id an object belongs to, following its model's `platform_path` (None if global)."""
+    """The platform id an object belongs to, following its model's `platform_path`.
+
+    None for global objects and for objects whose path is not filled in yet (an unsaved form).
+    """
     value = obj
     for attribute in type(obj).platform_path.split("."):
         if value is None:
             return None
-        value = getattr(value, attribute)
+        try:
+            value = getattr(value, attribute)
+        except ObjectDoesNotExist:
+            return None
     return value
+
+
+def platform_lookup(model) -> str:
+    """The ORM lookup for a model's platform id: "section.plan.platform_id" → "section__plan__platform_id"."""
+    return model.platform_path.replace(".", "__")
+
+
+def of_platform(queryset, platform_id):
+    """Restrict any platform-owned queryset to one platform."""
+    return queryset.filter(**{platform_lookup(queryset.model): platform_id})
 
 
 class PlatformOwned:

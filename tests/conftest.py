@@ -11,9 +11,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_platform", str(settings.BASE_DIR / "fixtures" / "gunma"), verbosity=0)
         # Transactional tests (live server, browser) flush the database when they end; with
         # serialized_rollback they restore this snapshot, Gunma's data included, when they start.
-        # It is set on the wrapper class, not the connection: Playwright's event loop gives the
-        # browser tests a different connection object than the one set up here.
-        type(connection.creation.connection)._test_serialized_contents = connection.creation.serialize_db_to_string()
+        # It is set on this connection (where Django may already have put a snapshot taken before
+        # the load) and on its class: Playwright's event loop gives the browser tests another
+        # connection object than this one.
+        snapshot = connection.creation.serialize_db_to_string()
+        real_connection = connection.creation.connection
+        real_connection._test_serialized_contents = snapshot
+        type(real_connection)._test_serialized_contents = snapshot
 
 
 @pytest.fixture

@@ -52,3 +52,22 @@ def test_member_staff_cannot_open_the_admin(client, gunma):
 
     client.force_login(make_user(gunma, username="staff", body_name="ハローワーク"))
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_query_count_does_not_grow_with_a_second_platform(admin_client, gunma, plan2025, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kpi.demo import generate_demo_figures
+    from tests.factories import load_sample_platform
+
+    generate_demo_figures(plan2025, months=1)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    with CaptureQueriesContext(connection) as before:
+        admin_client.get(url)
+    other = load_sample_platform()
+    generate_demo_figures(other.plans.get(), months=1)
+    with CaptureQueriesContext(connection) as after:
+        admin_client.get(url)
+    assert len(after) == len(before)

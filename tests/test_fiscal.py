@@ -13,6 +13,7 @@ from platform_portal.fiscal import (
     fiscal_year_start,
     month_label,
     months_elapsed,
+    months_ended,
 )
 
 # Fiscal years whose both ends fit in datetime.date (years 1 to 9999).
@@ -111,3 +112,30 @@ def test_month_index_is_the_position_of_the_month_in_its_fiscal_year(day):
 @given(supported_fiscal_years, supported_dates)
 def test_months_elapsed_is_the_number_of_fiscal_months_begun(fiscal_year, as_of):
     assert months_elapsed(fiscal_year, as_of) == sum(1 for m in fiscal_months(fiscal_year) if m <= as_of)
+
+
+class TestMonthsEnded:
+    """Achievement is judged on months that are over: their figures are due."""
+
+    @pytest.mark.parametrize(
+        "as_of, expected",
+        [
+            (date(2025, 3, 31), 0),
+            (date(2025, 4, 1), 0),
+            (date(2025, 4, 30), 1),
+            (date(2025, 5, 10), 1),
+            (date(2025, 9, 30), 6),
+            (date(2026, 2, 28), 11),
+            (date(2026, 3, 30), 11),
+            (date(2026, 3, 31), 12),
+            (date(2027, 1, 1), 12),
+        ],
+    )
+    def test_counts_only_finished_months(self, as_of, expected):
+        assert months_ended(2025, as_of) == expected
+
+    @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
+    def test_is_the_begun_months_less_the_one_in_progress(self, as_of):
+        fy = fiscal_year_of(as_of)
+        begun = months_elapsed(fy, as_of)
+        assert months_ended(fy, as_of) in (begun - 1, begun)

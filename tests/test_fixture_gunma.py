@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core import serializers
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
-from kpi.models import Kpi
+from kpi.models import Kpi, KpiFigure
 from members.models import MemberBody, Role, RoleAssignment
 from members.services import party_bodies
 from municipal_pf.models import Municipality, NetworkPartnerType
@@ -744,8 +744,31 @@ def test_loading_the_fixture_a_second_time_changes_nothing(gunma, plan2025):
     counts, rows = _snapshot()
     result = load_directory(settings.BASE_DIR / "fixtures" / "gunma")
     assert result.platform.pk == gunma.pk
-    assert [p.pk for p in result.plans] == [plan2025.pk]
+    assert result.plans == []
+    assert [p.pk for p in result.skipped_plans] == [plan2025.pk]
     assert result.municipalities == 35
     after_counts, after_rows = _snapshot()
     assert after_counts == counts
     assert after_rows == rows
+
+
+def test_replacing_the_plan_rebuilds_the_same_roadmap_even_with_figures_and_reports(gunma, plan2025):
+    """--replace-plans must get past the 内数 link and the reports that hang on the plan."""
+    from kpi.demo import generate_demo_figures
+    from plans.models import ProgressReport
+
+    generate_demo_figures(plan2025)
+    measure = plan2025.sections.get(number="ア").measures.get(number="①")
+    ProgressReport.objects.create(
+        measure=measure, period=plan2025.reporting_periods.first(), member_body=gunma.member_bodies.get(name=LABOUR_BUREAU)
+    )
+    result = load_directory(settings.BASE_DIR / "fixtures" / "gunma", replace_plans=True)
+    new_plan = result.plans[0]
+    assert new_plan.pk != plan2025.pk and new_plan.fiscal_year == 2025
+    assert Measure.objects.filter(section__plan=new_plan).count() == 22
+    assert Kpi.objects.get(measure__section__plan=new_plan, name="専門窓口における紹介就職件数").parent.name == (
+        "ハローワークにおける紹介就職件数"
+    )
+    assert not KpiFigure.objects.filter(kpi__measure__section__plan__fiscal_year=2025).exists()
+    assert not ProgressReport.objects.exists()
+    assert date(2025, 4, 1) == new_plan.starts_on

@@ -124,3 +124,27 @@ def test_demo_figures_respect_the_subcount_rule(plan2025, kpis):
     assert len(child_figures) == 12
     for f in child_figures:
         assert f.value <= parent_by_month[f.month]
+
+
+def test_month_in_progress_is_not_yet_owed(plan2025, kpis, labour_bureau):
+    placements = kpis["ハローワークにおける紹介就職件数"]  # 1,538件／月
+    figure(placements, labour_bureau, date(2025, 4, 1), value=Decimal(1538)).save()
+    result = plan_achievements(plan2025, as_of=date(2025, 5, 10))[placements.pk]
+    assert result.target_to_date == Decimal(1538)
+    assert result.outlook == Outlook.ON_TRACK
+
+
+@pytest.mark.parametrize(
+    "kpi_name, values, field, message",
+    [
+        ("ハローワークにおける紹介件数", {"value": Decimal("1.5")}, "value", "件数は整数で入力してください。"),
+        ("ハローワークにおける紹介件数", {"numerator": Decimal(3)}, "numerator", "件数の指標のため"),
+        ("公的職業訓練定員充足率（求職者支援訓練）", {"numerator": Decimal(3)}, "denominator", "受講者数と定員は両方入力してください。"),
+        ("公的職業訓練定員充足率（求職者支援訓練）", {"value": Decimal(3)}, "value", "率（分子／分母）の指標のため"),
+        ("ハローワークにおける紹介件数", {"text_value": "好調"}, "text_value", "定性指標ではないため"),
+    ],
+)
+def test_a_figure_holds_only_what_its_kpi_kind_uses(kpis, labour_bureau, kpi_name, values, field, message):
+    with pytest.raises(ValidationError) as error:
+        figure(kpis[kpi_name], labour_bureau, date(2025, 4, 1), **values).full_clean()
+    assert message in " ".join(error.value.message_dict[field])

@@ -85,7 +85,9 @@ def test_rate_kpi_without_numerator_and_denominator_is_refused(sample_dir, db):
 def test_existing_plan_is_kept_unless_replaced(sample_dir, db):
     first = load_directory(sample_dir).plans[0]
     edit(sample_dir / "plan_2025.json", lambda d: d.update(title="改訂版"))
-    assert load_directory(sample_dir).plans[0].pk == first.pk
+    again = load_directory(sample_dir)
+    assert again.plans == [] and again.skipped_plans[0].pk == first.pk
+    assert again.skipped_plans[0].title != "改訂版"
     replaced = load_directory(sample_dir, replace_plans=True).plans[0]
     assert replaced.title == "改訂版"
 
@@ -94,3 +96,54 @@ def test_command_reports_errors_as_command_errors(sample_dir, db):
     edit(sample_dir / "platform.json", lambda d: d.update(prefecture="99"))
     with pytest.raises(CommandError, match="都道府県コード「99」が見つかりません"):
         call_command("load_platform", str(sample_dir))
+
+
+def test_missing_required_key_names_its_place(sample_dir, db):
+    edit(sample_dir / "platform.json", lambda d: d["member_bodies"][1].pop("name"))
+    with pytest.raises(LoadError, match=r"member_bodies\[1\]\.name: 必須の項目がありません。"):
+        load_directory(sample_dir)
+
+
+def test_unknown_role_function_is_refused_not_saved(sample_dir, db):
+    edit(sample_dir / "platform.json", lambda d: d["roles"][0].update(function="king"))
+    with pytest.raises(LoadError, match=r"roles\[0\]: .*king"):
+        load_directory(sample_dir)
+    assert not Platform.objects.filter(code="sample-tochigi").exists()
+
+
+def test_reporting_period_outside_the_fiscal_year_is_refused(sample_dir, db):
+    period = {"name": "上半期", "starts_on": "2025-04-01", "ends_on": "2026-09-30"}
+    edit(sample_dir / "plan_2025.json", lambda d: d.update(reporting_periods=[period]))
+    with pytest.raises(LoadError, match=r"reporting_periods\[0\]: 報告期間は2025年度"):
+        load_directory(sample_dir)
+
+
+def test_duplicate_section_number_is_refused_with_its_place(sample_dir, db):
+    edit(sample_dir / "plan_2025.json", lambda d: d["sections"].append(dict(d["sections"][0], measures=[])))
+    with pytest.raises(LoadError, match=r"sections\[1\]: "):
+        load_directory(sample_dir)
+
+
+def test_municipalities_of_another_prefecture_are_refused(sample_dir, db, settings):
+    shutil.copy(settings.BASE_DIR / "fixtures" / "gunma" / "municipalities.json", sample_dir / "municipalities.json")
+    with pytest.raises(LoadError, match="市町村は栃木県（09）のものにしてください"):
+        load_directory(sample_dir)
+
+
+def test_a_municipality_code_of_another_prefecture_is_never_moved(sample_dir, db, gunma):
+    data = {"prefecture": "09", "municipalities": [{"code": "10201", "name": "前橋市", "kind": "city"}]}
+    (sample_dir / "municipalities.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(LoadError, match=r"municipalities\[0\]\.code: 団体コード「10201」は栃木県の5桁のコード"):
+        load_directory(sample_dir)
+    from municipal_pf.models import Municipality
+
+    assert Municipality.objects.get(code="10201").prefecture.name == "群馬県"
+
+
+def test_command_says_which_plans_were_kept(sample_dir, db):
+    from io import StringIO
+
+    call_command("load_platform", str(sample_dir), stdout=StringIO())
+    out = StringIO()
+    call_command("load_platform", str(sample_dir), stdout=out)
+    assert "2025年度の計画は既にあるため取り込みませんでした" in out.getvalue()

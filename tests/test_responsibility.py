@@ -108,3 +108,38 @@ def test_hello_work_sees_the_labour_bureau_measures_it_carries_out(plan2025, bod
 
 def test_party_note_explains_the_reading(gunma):
     assert "ハローワーク" in gunma.responsible_parties.get(label="労働局").note
+
+
+def test_tasks_follow_membership_in_the_plans_year(plan2025, body):
+    paper = body("（株）上毛新聞社")
+    assert measures_for_body(paper, plan2025).exists()
+    paper.joined_on, paper.left_on = date(2020, 4, 1), date(2025, 3, 31)  # left before FY2025
+    paper.save()
+    assert not measures_for_body(paper, plan2025).exists()
+    assert paper not in party_bodies(plan2025.platform.responsible_parties.get(label="全機関・団体"), plan2025)
+    paper.left_on = date(2025, 9, 30)  # left during FY2025: still answerable for that year
+    paper.save()
+    assert measures_for_body(paper, plan2025).exists()
+
+
+def test_progress_report_only_from_a_responsible_body(plan2025, body):
+    from django.core.exceptions import ValidationError
+
+    from plans.models import ProgressReport
+
+    measure = plan2025.sections.get(number="ア").measures.get(number="①")  # 労働局
+    report = ProgressReport(measure=measure, period=plan2025.reporting_periods.first(), member_body=body("（株）上毛新聞社"))
+    with pytest.raises(ValidationError, match="この取組の実施主体ではありません"):
+        report.full_clean()
+    report.member_body = body("ハローワーク")
+    report.full_clean()
+
+
+def test_section_cannot_be_its_own_ancestor(plan2025):
+    from django.core.exceptions import ValidationError
+
+    top = plan2025.sections.get(number="2", parent=None)
+    child = top.children.get(number="(1)")
+    top.parent = child
+    with pytest.raises(ValidationError, match="自分自身やその下位の項目は選べません"):
+        top.full_clean()

@@ -75,7 +75,7 @@ def test_admin_refuses_a_responsible_party_of_another_platform(admin_client, pla
     }
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "「実施主体」には同じプラットフォームのものを選んでください。" in response.content.decode()
+    assert "responsible_parties" in response.context["adminform"].form.errors  # not even offered
     assert set(measure.responsible_parties.values_list("platform_id", flat=True)) == {plan2025.platform_id}
 
 
@@ -93,5 +93,43 @@ def test_admin_refuses_an_access_role_of_another_platform(admin_client, gunma, o
             "date_joined_1": "09:00:00",
         },
     )
-    assert "「権限ロール」には同じプラットフォームのものを選んでください。" in response.content.decode()
+    assert "access_roles" in response.context["adminform"].form.errors
     assert not user.access_roles.exists()
+
+
+@pytest.mark.parametrize(
+    "model, field_name",
+    [("plans/measure", "section"), ("kpi/kpi", "measure"), ("kpi/kpifigure", "kpi"), ("plans/progressreport", "measure")],
+)
+def test_admin_add_form_without_its_parent_explains_instead_of_crashing(admin_client, model, field_name):
+    app, name = model.split("/")
+    response = admin_client.post(reverse(f"admin:{app}_{name}_add"), {"kpis-TOTAL_FORMS": 0, "kpis-INITIAL_FORMS": 0})
+    assert response.status_code == 200
+    assert "このフィールドは必須です。" in response.content.decode()
+
+
+def test_admin_pickers_offer_only_the_objects_platform(admin_client, plan2025, other):
+    measure = Measure.objects.filter(section__plan=plan2025).first()
+    form = admin_client.get(reverse("admin:plans_measure_change", args=[measure.pk])).context["adminform"].form
+    offered = form.fields["responsible_parties"].queryset
+    assert offered.filter(label="全機関・団体", platform=plan2025.platform).exists()
+    assert not offered.filter(platform=other).exists()
+    assert not form.fields["categories"].queryset.filter(platform=other).exists()
+
+
+def test_new_object_is_judged_by_the_platform_it_was_given(admin_client, plan2025, other):
+    """A new object's choices cannot be narrowed before its parent is chosen; saving checks them."""
+    section = plan2025.sections.get(number="(3)", parent__number="2")
+    response = admin_client.post(
+        reverse("admin:plans_measure_add"),
+        {
+            "section": section.pk,
+            "description": "新しい取組",
+            "responsible_parties": [other.responsible_parties.first().pk],
+            "order": 9,
+            "kpis-TOTAL_FORMS": 0,
+            "kpis-INITIAL_FORMS": 0,
+        },
+    )
+    assert "「実施主体」には同じプラットフォームのものを選んでください。" in response.content.decode()
+    assert not Measure.objects.filter(description="新しい取組").exists()

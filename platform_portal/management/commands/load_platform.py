@@ -25,3 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{result.platform} を取り込みました（計画の年度: {years}、市町村: {result.municipalities}）。")
         )
+        if result.skipped_plans:
+            skipped = "、".join(f"{p.fiscal_year}年度" for p in result.skipped_plans)
+            self.stdout.write(
+                self.style.WARNING(f"{skipped}の計画は既にあるため取り込みませんでした（作り直すには --replace-plans）。")
+            )

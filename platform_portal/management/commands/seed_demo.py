@@ -20,7 +20,7 @@ class Command(BaseCommand):
         users = create_demo_users(result.platform)
         figures = 0
         if not no_figures:
-            for plan in result.plans:
+            for plan in result.platform.plans.all():
                 figures += generate_demo_figures(plan)
         self.stdout.write(self.style.SUCCESS(f"{result.platform} のデモデータを用意しました（架空の月次実績 {figures} 件）。"))
         self.stdout.write(f"デモ利用者（パスワードはすべて {DEMO_PASSWORD}）:")
