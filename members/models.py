@@ -1,5 +1,6 @@
 """Member bodies (構成員), their roles (役割), responsible parties and the portal's users."""
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -195,6 +196,15 @@ class AccessRole(PlatformOwned, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        from platform_portal.permissions import unknown_permissions
+
+        if not isinstance(self.permissions, list):
+            raise ValidationError({"permissions": "権限は権限コードの一覧（例: [\"view_plan\"]）で入力してください。"})
+        if unknown := unknown_permissions(self.permissions):
+            raise ValidationError({"permissions": f"未定義の権限コードです: {', '.join(unknown)}"})
 
 
 class User(PlatformOwned, AbstractUser):

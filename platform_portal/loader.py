@@ -21,7 +21,6 @@ from members.models import AccessRole, MemberBody, MemberCategory, ResponsiblePa
 from municipal_pf.models import Municipality
 from plans.models import BusinessPlan, Measure, PlanCategory, ReportingPeriod, RoadmapSection, SupportCategory
 from platform_portal.models import Guideline, GuidelineAmendment, Platform, PlatformName, Prefecture, Stage
-from platform_portal.permissions import unknown_permissions
 
 
 class LoadError(Exception):
@@ -143,8 +142,6 @@ def load_platform(data: dict) -> Platform:
         _upsert(SupportCategory, where, {"platform": platform, "number": _req(item, "number", where)}, {"name": _req(item, "name", where)})
     for i, item in enumerate(data.get("access_roles", [])):
         where = f"access_roles[{i}]"
-        if unknown := unknown_permissions(item.get("permissions", [])):
-            raise LoadError(f"{where}.permissions: 未定義の権限コード {', '.join(unknown)}")
         _upsert(
             AccessRole,
             where,

@@ -50,7 +50,7 @@ def test_unknown_responsible_party_in_the_plan_rolls_back_the_platform_too(sampl
 
 def test_unknown_permission_code_is_refused(sample_dir, db):
     edit(sample_dir / "platform.json", lambda d: d["access_roles"][0]["permissions"].append("launch_rockets"))
-    with pytest.raises(LoadError, match="未定義の権限コード launch_rockets"):
+    with pytest.raises(LoadError, match=r"access_roles\[0\]: 未定義の権限コードです: launch_rockets"):
         load_directory(sample_dir)
 
 

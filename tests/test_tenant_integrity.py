@@ -133,3 +133,9 @@ def test_new_object_is_judged_by_the_platform_it_was_given(admin_client, plan202
     )
     assert "「実施主体」には同じプラットフォームのものを選んでください。" in response.content.decode()
     assert not Measure.objects.filter(description="新しい取組").exists()
+
+
+def test_access_role_refuses_unknown_permission_codes(gunma):
+    role = AccessRole(platform=gunma, code="x", name="x", permissions=["view_plan", "launch_rockets"])
+    with pytest.raises(ValidationError, match="未定義の権限コードです: launch_rockets"):
+        role.full_clean()

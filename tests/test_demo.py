@@ -1,0 +1,29 @@
+"""The demo command, and that migrations alone create no accounts."""
+from io import StringIO
+
+from django.core.management import call_command
+
+from kpi.models import KpiFigure
+from members.models import AccessRole, User
+
+
+def test_migrations_and_fixture_create_no_users(db):
+    assert not User.objects.exists()
+
+
+def test_seed_demo_gives_every_access_role_a_user_and_a_full_year(gunma, plan2025):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    roles_without_users = AccessRole.objects.filter(users__isnull=True).values_list("code", flat=True)
+    assert list(roles_without_users) == []
+    assert User.objects.get(username="lead").member_body.name == "群馬労働局"
+    assert User.objects.get(username="admin").is_superuser
+    assert KpiFigure.objects.filter(kpi__measure__section__plan=plan2025).dates("month", "month").count() == 12
+    assert "demo-pass-2025" in out.getvalue()
+    call_command("seed_demo", stdout=StringIO())  # running it again is harmless
+    assert User.objects.filter(username="lead").count() == 1
+
+
+def test_demo_user_can_sign_in(client, gunma):
+    call_command("seed_demo", "--no-figures", stdout=StringIO())
+    assert client.login(username="deputy", password="demo-pass-2025")
