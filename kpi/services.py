@@ -38,10 +38,10 @@ def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:
     }
 
 
-def _month_total(kpi: Kpi, month: date, replacing: KpiFigure | None = None) -> Decimal | None:
+def _month_total(kpi: Kpi, month: date, replacing: KpiFigure) -> Decimal | None:
     """The KPI's total over all reporting bodies for a month, with `replacing`'s value in place of the stored one."""
     stored = KpiFigure.objects.filter(kpi=kpi, month=month)
-    if replacing is not None and replacing.kpi_id == kpi.pk:
+    if replacing.kpi_id == kpi.pk:
         stored = stored.exclude(member_body_id=replacing.member_body_id)
         others = stored.aggregate(total=Sum("value"))["total"]
         if replacing.value is None:
