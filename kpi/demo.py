@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from kpi.choices import MeasureType, TargetPeriod
 from kpi.models import Kpi, KpiFigure
+from platform_portal.audit import audit_scope, bulk_create_audited
 from platform_portal.fiscal import fiscal_months
 
 
@@ -41,5 +42,6 @@ def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) ->
                     figure.value = Decimal(value)
                 figures.append(figure)
     KpiFigure.objects.filter(kpi__in=kpis).delete()
-    KpiFigure.objects.bulk_create(figures)
+    with audit_scope():
+        bulk_create_audited(figures, KpiFigure)
     return len(figures)

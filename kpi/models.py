@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
-from platform_portal.fiscal import fiscal_year_of
+from platform_portal.audit import audited
+from platform_portal.fiscal import fiscal_year_of, month_label
 from platform_portal.tenancy import PlatformOwned
 
 
@@ -50,6 +51,8 @@ class Kpi(PlatformOwned, models.Model):
     target_text = models.CharField("目標の表記", max_length=200, blank=True, help_text="工程表どおりの表記（例: 1,538件／月）")
     note = models.TextField("備考", blank=True)
     order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    history = audited(excluded_fields=["order"])
 
     class Meta:
         verbose_name = verbose_name_plural = "ＫＰＩ"
@@ -118,6 +121,8 @@ class KpiFigure(PlatformOwned, models.Model):
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
+    history = audited()
+
     class Meta:
         verbose_name = verbose_name_plural = "ＫＰＩ月次実績"
         ordering = ["kpi", "month", "member_body"]
@@ -169,3 +174,83 @@ class KpiFigure(PlatformOwned, models.Model):
             errors[missing] = f"{self.kpi.numerator_label or '分子'}と{self.kpi.denominator_label or '分母'}は両方入力してください。"
         if errors:
             raise ValidationError(errors)
+
+
+class FigureSubmission(PlatformOwned, models.Model):
+    """月次実績の提出: one body's figures for one month, submitted as a whole, then approved or returned.
+
+    A month with no row is still being entered. Submitted and approved months are locked for
+    entry; the lead secretariat returns a submitted month or reopens an approved one, with a reason.
+    """
+
+    platform_path = "plan.platform_id"
+    same_platform_fields = ("member_body",)
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "入力中"
+        SUBMITTED = "submitted", "提出済"
+        APPROVED = "approved", "承認済"
+        RETURNED = "returned", "差戻し"
+
+    plan = models.ForeignKey("plans.BusinessPlan", verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="figure_submissions")
+    member_body = models.ForeignKey(
+        "members.MemberBody", verbose_name="入力機関", on_delete=models.PROTECT, related_name="figure_submissions"
+    )
+    month = models.DateField("対象月", help_text="月の初日")
+    status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    reason = models.TextField("差戻し・再開の理由", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承認・差戻し者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("承認・差戻し日時", null=True, blank=True)
+
+    history = audited()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月次実績の提出"
+        ordering = ["plan", "month", "member_body__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "member_body", "month"], name="unique_submission_per_body_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="submission_month_is_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_body} {self.month.year}年{month_label(self.month)} {self.get_status_display()}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
+
+    def clean(self):
+        super().clean()
+        if self.plan_id and self.month and fiscal_year_of(self.month) != self.plan.fiscal_year:
+            raise ValidationError({"month": f"対象月は{self.plan.fiscal_year}年度の月にしてください。"})
+
+
+class Reminder(PlatformOwned, models.Model):
+    """督促: a reminder sent to a body that has not entered a month's figures."""
+
+    platform_path = "plan.platform_id"
+    same_platform_fields = ("member_body",)
+
+    plan = models.ForeignKey("plans.BusinessPlan", verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="reminders")
+    member_body = models.ForeignKey("members.MemberBody", verbose_name="送付先機関", on_delete=models.PROTECT, related_name="reminders")
+    month = models.DateField("対象月")
+    recipients = models.TextField("送付先アドレス", blank=True)
+    subject = models.CharField("件名", max_length=200)
+    message = models.TextField("本文")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="送信者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField("送信日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督促"
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.member_body} {self.month.year}年{month_label(self.month)} {self.sent_at:%Y-%m-%d}"

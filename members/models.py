@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from platform_portal.audit import audited
 from platform_portal.tenancy import PlatformOwned
 
 
@@ -66,6 +67,7 @@ class MemberBody(PlatformOwned, models.Model):
     order = models.PositiveSmallIntegerField("表示順", default=0)
 
     objects = MemberBodyQuerySet.as_manager()
+    history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "構成員（機関・団体）"
@@ -129,6 +131,8 @@ class RoleAssignment(PlatformOwned, models.Model):
     member_body = models.ForeignKey(MemberBody, verbose_name="機関・団体", on_delete=models.CASCADE, related_name="role_assignments")
     share = models.CharField("担当区分", max_length=10, choices=Share.choices, blank=True, default=Share.NONE)
 
+    history = audited()
+
     class Meta:
         verbose_name = verbose_name_plural = "役割の割当"
         ordering = ["role", "member_body__order"]
@@ -184,6 +188,8 @@ class AccessRole(PlatformOwned, models.Model):
     description = models.TextField("説明", blank=True)
     permissions = models.JSONField("権限", default=list, blank=True, help_text="platform_portal.permissions の権限コードの一覧")
 
+    history = audited()
+
     class Meta:
         verbose_name = verbose_name_plural = "権限ロール"
         ordering = ["platform", "id"]
@@ -220,6 +226,8 @@ class User(PlatformOwned, AbstractUser):
     access_roles = models.ManyToManyField(AccessRole, blank=True, verbose_name="権限ロール", related_name="users")
 
     objects = UserManager()
+    # Sign-ins only touch last_login; the trail is for who holds which role and body.
+    history = audited(m2m_fields=[access_roles], excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = verbose_name_plural = "利用者"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from platform_portal.audit import audited
 from platform_portal.fiscal import fiscal_year_end, fiscal_year_start
 from platform_portal.tenancy import PlatformOwned
 
@@ -234,6 +235,9 @@ class ProgressReport(PlatformOwned, models.Model):
         settings.AUTH_USER_MODEL, verbose_name="更新者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
+
+    history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "進捗報告"
@@ -254,3 +258,57 @@ class ProgressReport(PlatformOwned, models.Model):
 
             if not measures_for_body(self.member_body, self.measure.section.plan).filter(pk=self.measure_id).exists():
                 raise ValidationError({"member_body": f"「{self.member_body}」はこの取組の実施主体ではありません。"})
+
+
+class ProgressComment(PlatformOwned, models.Model):
+    """A reviewer's comment on a progress report (the deputy secretariat's 確認コメント), kept as a thread."""
+
+    platform_path = "report.measure.section.plan.platform_id"
+
+    class Action(models.TextChoices):
+        COMMENT = "comment", "コメント"
+        ACCEPT = "accept", "確認"
+        RETURN = "return", "差戻し"
+
+    report = models.ForeignKey(ProgressReport, verbose_name="進捗報告", on_delete=models.CASCADE, related_name="comments")
+    action = models.CharField("操作", max_length=10, choices=Action.choices, default=Action.COMMENT)
+    body = models.TextField("コメント", blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="記入者", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField("記入日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "進捗報告へのコメント"
+        ordering = ["report", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d}"
+
+
+class ProgressSummary(PlatformOwned, models.Model):
+    """進捗のとりまとめ: the lead secretariat's consolidated status of one measure in one period."""
+
+    platform_path = "measure.section.plan.platform_id"
+
+    measure = models.ForeignKey(Measure, verbose_name="取組", on_delete=models.CASCADE, related_name="progress_summaries")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="報告期間", on_delete=models.RESTRICT, related_name="summaries")
+    progress = models.CharField("進捗状況", max_length=20, choices=ProgressReport.Progress.choices)
+    summary = models.TextField("とりまとめ")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="更新者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    history = audited()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "進捗のとりまとめ"
+        ordering = ["period", "measure"]
+        constraints = [models.UniqueConstraint(fields=["measure", "period"], name="unique_summary_per_measure_period")]
+
+    def __str__(self):
+        return f"{self.period} {self.measure}"
+
+    def clean(self):
+        super().clean()
+        if self.period_id and self.measure_id and self.period.plan_id != self.measure.section.plan_id:
+            raise ValidationError({"period": "報告期間は取組と同じ年度の事業実施計画のものを選んでください。"})

@@ -64,10 +64,16 @@ def _validated(instance, where, exclude=None):
 def _upsert(model, where, lookup: dict, values: dict):
     """update_or_create that validates first, so bad values fail with the file's location."""
     instance = model.objects.filter(**lookup).first() or model(**lookup)
+    changed = instance.pk is None
     for name, value in values.items():
+        field = model._meta.get_field(name)
+        before = getattr(instance, field.attname)
         setattr(instance, name, value)
+        changed = changed or getattr(instance, field.attname) != before
     _validated(instance, where)
-    instance.save()
+    # Loading the same file again writes nothing, so the audit trail records only real changes.
+    if changed:
+        instance.save()
     return instance
 
 

@@ -77,3 +77,14 @@ def platform_of(user):
     return Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(
         member_bodies=user.member_body_id
     )
+
+
+def working_plan(platform, today=None):
+    """The plan people work on now: this fiscal year's, else the newest earlier one, else the newest."""
+    from django.utils import timezone
+
+    from platform_portal.fiscal import fiscal_year_of
+
+    current = fiscal_year_of(today or timezone.localdate())
+    plans = platform.plans.order_by("-fiscal_year")
+    return plans.filter(fiscal_year__lte=current).first() or plans.first()

@@ -13,5 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", include("plans.urls")),
+    path("kpi/", include("kpi.urls")),
+    path("proposals/", include("proposals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,3 +36,70 @@ def plan2025(gunma):
 def _plain_static_storage(settings):
     # The manifest storage needs collectstatic first; the tests render pages, not hashed files.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+# One signed-in person per kind of user of Gunma's platform (and one of another platform).
+# Bodies: 群馬労働局 and 群馬県（産業経済部） enter KPI figures; ハローワーク is responsible for
+# measures (through 労働局 and 全機関・団体) but enters no figures; 連合群馬 is responsible only
+# through 全機関・団体.
+@pytest.fixture
+def lead_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="lead", body_name="群馬労働局", role_code="lead_secretariat")
+
+
+@pytest.fixture
+def bureau_staff(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="bureau", body_name="群馬労働局", role_code="member_staff")
+
+
+@pytest.fixture
+def deputy_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="deputy", body_name="群馬県（産業経済部）", role_code="deputy_secretariat")
+
+
+@pytest.fixture
+def welfare_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="welfare", body_name="群馬県（健康福祉部）", role_code="municipal_liaison")
+
+
+@pytest.fixture
+def hw_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="hw", body_name="ハローワーク", role_code="member_staff")
+
+
+@pytest.fixture
+def rengo_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="rengo", body_name="日本労働組合総連合会群馬県連合会", role_code="member_staff")
+
+
+@pytest.fixture
+def chair_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="chair", body_name="群馬労働局", role_code="chair")
+
+
+@pytest.fixture
+def observer_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="observer", body_name="（株）上毛新聞社", role_code="observer")
+
+
+@pytest.fixture
+def other_platform_user(db):
+    from tests.factories import load_sample_platform, make_user
+
+    return make_user(load_sample_platform(), username="tochigi", body_name="栃木労働局", role_code="lead_secretariat")

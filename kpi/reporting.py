@@ -1,0 +1,133 @@
+"""Where each body stands with each month's figures: the reporting-rate view (報告状況).
+
+One definition of a body-month's state serves the home page's matrix, the entry grid's month
+headers, reminders and approvals. It is computed for a whole plan in a constant number of queries.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from kpi.models import FigureSubmission, KpiFigure
+from members.models import MemberBody
+from platform_portal.fiscal import fiscal_months, months_ended
+
+
+class ReportingState(models.TextChoices):
+    NOT_DUE = "not_due", "期限前"
+    MISSING = "missing", "未入力"
+    ENTERED = "entered", "入力中"
+    RETURNED = "returned", "差戻し"
+    SUBMITTED = "submitted", "提出済"
+    APPROVED = "approved", "承認済"
+
+
+# States in which the body still owes the month (the reminder targets).
+OUTSTANDING = frozenset({ReportingState.MISSING, ReportingState.ENTERED, ReportingState.RETURNED})
+# States in which the body has done its part (the reporting rate's numerator).
+REPORTED = frozenset({ReportingState.SUBMITTED, ReportingState.APPROVED})
+
+
+@dataclass(frozen=True)
+class ReportingCell:
+    body: MemberBody
+    month: date
+    state: str
+    submission: FigureSubmission | None = None
+
+    @property
+    def label(self) -> str:
+        return ReportingState(self.state).label
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.state in OUTSTANDING
+
+
+@dataclass
+class ReportingRow:
+    body: MemberBody
+    cells: list[ReportingCell] = field(default_factory=list)
+
+
+@dataclass
+class ReportingMatrix:
+    months: list[date]
+    rows: list[ReportingRow]
+    months_due: int
+
+    def month_rate(self, index: int) -> float | None:
+        """Share of bodies that submitted month `index` (0 = April); None before it is due."""
+        if index >= self.months_due or not self.rows:
+            return None
+        return sum(row.cells[index].state in REPORTED for row in self.rows) / len(self.rows)
+
+    @property
+    def rates(self) -> list[float | None]:
+        return [self.month_rate(i) for i in range(len(self.months))]
+
+    @property
+    def overall_rate(self) -> float | None:
+        due = [cell for row in self.rows for cell in row.cells[: self.months_due]]
+        if not due:
+            return None
+        return sum(cell.state in REPORTED for cell in due) / len(due)
+
+    def outstanding(self, month: date) -> list[ReportingCell]:
+        index = self.months.index(month)
+        return [row.cells[index] for row in self.rows if row.cells[index].is_outstanding]
+
+
+def reporting_bodies(plan):
+    """The bodies that enter at least one of the plan's KPIs, in the platform's member order."""
+    return (
+        MemberBody.objects.filter(reported_kpis__measure__section__plan=plan)
+        .distinct()
+        .order_by("order", "name")
+    )
+
+
+def state_of(month_index: int, months_due: int, has_figures: bool, submission: FigureSubmission | None) -> str:
+    """The state of one body-month; `month_index` counts from 0 = April."""
+    if submission is not None and submission.status != FigureSubmission.Status.DRAFT:
+        return {
+            FigureSubmission.Status.SUBMITTED: ReportingState.SUBMITTED,
+            FigureSubmission.Status.APPROVED: ReportingState.APPROVED,
+            FigureSubmission.Status.RETURNED: ReportingState.RETURNED,
+        }[submission.status]
+    if has_figures:
+        return ReportingState.ENTERED
+    return ReportingState.MISSING if month_index < months_due else ReportingState.NOT_DUE
+
+
+def reporting_matrix(plan, as_of: date, bodies=None) -> ReportingMatrix:
+    """Body × month states for a plan as of a date, in three queries (bodies, submissions, figures)."""
+    bodies = list(reporting_bodies(plan) if bodies is None else bodies)
+    months = fiscal_months(plan.fiscal_year)
+    due = months_ended(plan.fiscal_year, as_of)
+    submissions = {
+        (s.member_body_id, s.month): s
+        for s in FigureSubmission.objects.filter(plan=plan, member_body__in=bodies).select_related("decided_by", "submitted_by")
+    }
+    entered = set(
+        KpiFigure.objects.filter(kpi__measure__section__plan=plan, member_body__in=bodies)
+        .filter(
+            Q(value__isnull=False)
+            | Q(numerator__isnull=False)
+            | Q(denominator__isnull=False)
+            | ~Q(text_value="")
+            | Q(yes_no__isnull=False)
+        )
+        .values_list("member_body_id", "month")
+        .distinct()
+    )
+    rows = []
+    for body in bodies:
+        row = ReportingRow(body)
+        for index, month in enumerate(months):
+            submission = submissions.get((body.pk, month))
+            state = state_of(index, due, (body.pk, month) in entered, submission)
+            row.cells.append(ReportingCell(body, month, state, submission))
+        rows.append(row)
+    return ReportingMatrix(months=months, rows=rows, months_due=due)

@@ -1,0 +1,122 @@
+"""The one mechanism that decides who may do what in the portal.
+
+Roles are data (members.AccessRole lists permission codes from platform_portal.permissions);
+this module turns them into answers for `user.has_perm("portal.<code>", obj)`, so that views,
+templates (`perms.portal.<code>`) and exports all ask the same question the same way.
+
+Two layers:
+- the role layer: does any of the user's access roles hold the code?
+- the object layer: is the object on the user's platform, and for the "own" permissions
+  (enter_own_figures, report_own_progress …), does it belong to the user's member body?
+
+Objects of another platform answer False here, but views fetch objects through the user's
+platform first, so that such objects are a 404 and their existence does not leak.
+"""
+from functools import wraps
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from platform_portal.permissions import PERMISSIONS
+from platform_portal.tenancy import platform_id_of, platform_of
+
+APP_LABEL = "portal"
+
+# Permissions that act on the user's own body's objects only; the rest act platform-wide.
+OWN_BODY_PERMISSIONS = frozenset({"enter_own_figures", "report_own_progress", "submit_proposal", "report_own_municipal"})
+
+
+def role_permissions(user) -> frozenset[str]:
+    """The permission codes of the user's access roles, read once per user object (so per request)."""
+    if not user.is_active or user.is_anonymous:
+        return frozenset()
+    cached = getattr(user, "_portal_permissions", None)
+    if cached is None:
+        codes = set()
+        for permissions in user.access_roles.values_list("permissions", flat=True):
+            codes.update(permissions or [])
+        cached = user._portal_permissions = frozenset(codes & PERMISSIONS.keys())
+    return cached
+
+
+def owning_body_id(obj):
+    """The member body an object belongs to, for the own-body permissions; None when it has none."""
+    from members.models import MemberBody
+
+    if isinstance(obj, MemberBody):
+        return obj.pk
+    return getattr(obj, "member_body_id", None)
+
+
+def body_is_responsible(user, obj) -> bool:
+    """Whether the user's body may act on the object under an own-body permission."""
+    from kpi.models import Kpi
+    from members.services import measures_for_body
+    from plans.models import Measure
+
+    if isinstance(obj, Measure):
+        return measures_for_body(user.member_body, obj.section.plan).filter(pk=obj.pk).exists()
+    if isinstance(obj, Kpi):
+        return obj.reporting_bodies.filter(pk=user.member_body_id).exists()
+    return owning_body_id(obj) == user.member_body_id
+
+
+def may(user, code: str, obj=None) -> bool:
+    """May the user do `code` (to `obj`, when given)? The single answer behind every check."""
+    if code not in PERMISSIONS:
+        raise ValueError(f"unknown portal permission: {code}")
+    if code not in role_permissions(user):
+        return False
+    if obj is None:
+        return True
+    if not user.member_body_id or platform_id_of(obj) != user.member_body.platform_id:
+        return False
+    if code in OWN_BODY_PERMISSIONS:
+        return body_is_responsible(user, obj)
+    return True
+
+
+def require(user, code: str, obj=None) -> None:
+    if not may(user, code, obj):
+        raise PermissionDenied(f"この操作の権限がありません（{PERMISSIONS[code]}）。")
+
+
+class PortalPermissionBackend(ModelBackend):
+    """Answers `portal.<code>` permissions from access roles; other apps' permissions as Django does."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        app_label, _, code = perm.partition(".")
+        if app_label != APP_LABEL:
+            return super().has_perm(user_obj, perm, obj)
+        return code in PERMISSIONS and may(user_obj, code, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        if app_label == APP_LABEL:
+            return bool(role_permissions(user_obj))
+        return super().has_module_perms(user_obj, app_label)
+
+
+def portal_view(permission: str):
+    """Decorator for every portal page: sign-in, the user's platform, and a declared permission.
+
+    Sets `request.platform`. Anonymous users go to the login page; users without a platform get
+    404; users whose roles lack the permission get 403. Object checks follow in the view
+    through `require(request.user, code, obj)` on objects fetched through `request.platform`.
+    """
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown portal permission: {permission}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            request.platform = platform_of(request.user)
+            require(request.user, permission)
+            return view(request, *args, **kwargs)
+
+        wrapped.portal_permission = permission
+        return wrapped
+
+    return decorator

@@ -1,0 +1,53 @@
+"""政策提案: proposals from member bodies to the secretariat, with their handling and response."""
+from django.conf import settings
+from django.db import models
+
+from platform_portal.audit import audited
+from platform_portal.tenancy import PlatformOwned
+
+
+class PolicyProposal(PlatformOwned, models.Model):
+    """A proposal a member body submits to the secretariat (設置要領: 事務局への政策提案)."""
+
+    same_platform_fields = ("member_body", "related_measure")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "受付"
+        UNDER_REVIEW = "under_review", "検討中"
+        ANSWERED = "answered", "回答済"
+        WITHDRAWN = "withdrawn", "取下げ"
+
+    platform = models.ForeignKey(
+        "platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="proposals"
+    )
+    member_body = models.ForeignKey(
+        "members.MemberBody", verbose_name="提案機関", on_delete=models.PROTECT, related_name="proposals"
+    )
+    title = models.CharField("件名", max_length=200)
+    content = models.TextField("提案内容")
+    background = models.TextField("背景・理由", blank=True)
+    related_measure = models.ForeignKey(
+        "plans.Measure", verbose_name="関連する取組", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    status = models.CharField("対応状況", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    handling = models.TextField("事務局の対応経過", blank=True)
+    response = models.TextField("回答", blank=True)
+    for_agenda = models.BooleanField("協議会の議題候補", default=False, help_text="次回以降の協議会で議題とする候補")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出者", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提出日時", auto_now_add=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回答者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField("回答日時", null=True, blank=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    history = audited()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策提案"
+        ordering = ["platform", "-submitted_at", "-id"]
+
+    def __str__(self):
+        return self.title
