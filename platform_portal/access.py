@@ -18,7 +18,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from platform_portal.permissions import PERMISSIONS
+from platform_portal.permissions import PERMISSIONS, unknown_permissions
 from platform_portal.tenancy import platform_id_of, platform_of
 
 APP_LABEL = "portal"
@@ -97,15 +97,15 @@ class PortalPermissionBackend(ModelBackend):
         return super().has_module_perms(user_obj, app_label)
 
 
-def portal_view(permission: str):
-    """Decorator for every portal page: sign-in, the user's platform, and a declared permission.
+def portal_view(*permissions: str):
+    """Decorator for every portal page: sign-in, the user's platform, and declared permissions.
 
     Sets `request.platform`. Anonymous users go to the login page; users without a platform get
-    404; users whose roles lack the permission get 403. Object checks follow in the view
+    404; users whose roles hold none of the permissions get 403. Object checks follow in the view
     through `require(request.user, code, obj)` on objects fetched through `request.platform`.
     """
-    if permission not in PERMISSIONS:
-        raise ValueError(f"unknown portal permission: {permission}")
+    if not permissions or unknown_permissions(permissions):
+        raise ValueError(f"unknown portal permission: {permissions}")
 
     def decorator(view):
         @wraps(view)
@@ -113,10 +113,11 @@ def portal_view(permission: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             request.platform = platform_of(request.user)
-            require(request.user, permission)
+            if not any(may(request.user, code) for code in permissions):
+                raise PermissionDenied("このページを表示する権限がありません。")
             return view(request, *args, **kwargs)
 
-        wrapped.portal_permission = permission
+        wrapped.portal_permissions = permissions
         return wrapped
 
     return decorator

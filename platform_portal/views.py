@@ -20,3 +20,10 @@ def home(request):
         "stage": platform.stage_for_fiscal_year(plan.fiscal_year) if plan else None,
     }
     return render(request, "platform_portal/home.html", context)
+
+
+def send_reminders(request, fiscal_year):
+    """Stub: replaced by the dashboard work."""
+    from django.http import Http404
+
+    raise Http404
