@@ -12,6 +12,9 @@ APT_PACKAGES=(
   chromium                                               # headless browser for the Playwright tests
   postgresql-client                                      # pg_isready, createdb, pg_dump / pg_restore
 )
+# Front-end packages come from the npm registry at setup time; Debian's npm is used only when the
+# machine has no npm of its own.
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -39,4 +42,11 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q ".[test]"
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# The Digital Agency design tokens (CSS variables), served by the app itself as static files.
+npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f "$npm_stamp" ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$npm_stamp"
 fi
