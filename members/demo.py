@@ -10,6 +10,7 @@ _DEMO_USERS = [
     ("admin", "システム管理者", None, "system_admin", True),
     ("national", "全国ビュー閲覧者", None, "national_viewer", False),
     ("lead", "労働局 事務局担当", "群馬労働局", "lead_secretariat", False),
+    ("bureau", "労働局 実績入力担当", "群馬労働局", "member_staff", False),
     ("deputy", "県産業経済部 担当", "群馬県（産業経済部）", "deputy_secretariat", False),
     ("welfare", "県健康福祉部 担当", "群馬県（健康福祉部）", "municipal_liaison", False),
     ("member", "ハローワーク 担当", "ハローワーク", "member_staff", False),
@@ -32,6 +33,8 @@ def create_demo_users(platform) -> list[User]:
                 "member_body": body,
                 "is_staff": superuser,
                 "is_superuser": superuser,
+                # Reserved example domain: the demo's console mail backend prints reminders to it.
+                "email": f"{username}@example.jp",
             },
         )
         user.set_password(DEMO_PASSWORD)

@@ -107,3 +107,26 @@ class MunicipalContact(PlatformOwned, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MunicipalAccount(PlatformOwned, models.Model):
+    """A municipal platform's staff account: a user who is not a member body's staff.
+
+    Such a user belongs to the prefectural platform through the municipal platform, and may
+    report only for it (the report_own_municipal permission).
+    """
+
+    platform_path = "municipal_platform.platform_id"
+
+    user = models.OneToOneField(
+        "members.User", verbose_name="利用者", on_delete=models.CASCADE, related_name="municipal_account"
+    )
+    municipal_platform = models.ForeignKey(
+        MunicipalPlatform, verbose_name="市町村プラットフォーム", on_delete=models.CASCADE, related_name="accounts"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市町村プラットフォームの利用者"
+
+    def __str__(self):
+        return f"{self.user}（{self.municipal_platform.municipality}）"

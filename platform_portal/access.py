@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from platform_portal.permissions import PERMISSIONS, unknown_permissions
-from platform_portal.tenancy import platform_id_of, platform_of
+from platform_portal.tenancy import municipal_account_of, platform_id_of, platform_of, user_platform_id
 
 APP_LABEL = "portal"
 
@@ -49,12 +49,19 @@ def owning_body_id(obj):
     return getattr(obj, "member_body_id", None)
 
 
-def body_is_responsible(user, obj) -> bool:
-    """Whether the user's body may act on the object under an own-body permission."""
+def body_is_responsible(user, code, obj) -> bool:
+    """Whether the user's body (or municipal platform) may act on the object under an own-body permission."""
     from kpi.models import Kpi
     from members.services import measures_for_body
+    from municipal_pf.models import MunicipalPlatform
     from plans.models import Measure
 
+    if code == "report_own_municipal":
+        account = municipal_account_of(user)
+        own = obj.pk if isinstance(obj, MunicipalPlatform) else getattr(obj, "municipal_platform_id", None)
+        return account is not None and own == account.municipal_platform_id
+    if user.member_body_id is None:
+        return False
     if isinstance(obj, Measure):
         return measures_for_body(user.member_body, obj.section.plan).filter(pk=obj.pk).exists()
     if isinstance(obj, Kpi):
@@ -70,10 +77,11 @@ def may(user, code: str, obj=None) -> bool:
         return False
     if obj is None:
         return True
-    if not user.member_body_id or platform_id_of(obj) != user.member_body.platform_id:
+    platform_id = user_platform_id(user)
+    if platform_id is None or platform_id_of(obj) != platform_id:
         return False
     if code in OWN_BODY_PERMISSIONS:
-        return body_is_responsible(user, obj)
+        return body_is_responsible(user, code, obj)
     return True
 
 

@@ -69,14 +69,35 @@ def validate_same_platform(platform_id, objects, label) -> None:
         raise ValidationError(cross_platform_message(label))
 
 
+def user_platform_id(user):
+    """The platform a user belongs to: through their member body, or their municipal platform."""
+    if not user.is_authenticated:
+        return None
+    if user.member_body_id:
+        return user.member_body.platform_id
+    account = municipal_account_of(user)
+    return account.municipal_platform.platform_id if account else None
+
+
+def municipal_account_of(user):
+    from municipal_pf.models import MunicipalAccount
+
+    if not hasattr(user, "_municipal_account"):
+        user._municipal_account = (
+            MunicipalAccount.objects.select_related("municipal_platform").filter(user=user).first()
+            if user.is_authenticated and not user.member_body_id
+            else None
+        )
+    return user._municipal_account
+
+
 def platform_of(user):
     from platform_portal.models import Platform
 
-    if not user.is_authenticated or not user.member_body_id:
+    platform_id = user_platform_id(user)
+    if platform_id is None:
         raise Http404("所属するプラットフォームがありません。")
-    return Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(
-        member_bodies=user.member_body_id
-    )
+    return Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(pk=platform_id)
 
 
 def working_plan(platform, today=None):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.proposal_new, name="new"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/handle/", views.proposal_handle, name="handle"),
+    path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
 ]

@@ -1,9 +1,145 @@
-"""Stubs: replaced by the proposals work."""
+"""政策提案: member bodies submit, the secretariat handles and answers."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from platform_portal.access import may, portal_view, require
+from platform_portal.audit import history_entries
+from platform_portal.tenancy import working_plan
+from proposals import services
+from proposals.forms import HandlingForm, ProposalFilterForm, ProposalForm, version_of
+from proposals.models import PolicyProposal
+
+STALE = "この提案は、表示した後に他の利用者が更新しました。下の入力内容は残してあります。最新の内容（画面上部）を確かめてから、もう一度保存してください。"
 
 
-def _stub(*args, **kwargs):
-    raise Http404
+def _plan(request):
+    # Stored on the request so that the navigation (context processor) reuses it.
+    if not hasattr(request, "nav_plan"):
+        request.nav_plan = working_plan(request.platform)
+    return request.nav_plan
 
 
-proposal_list = proposal_new = proposal_detail = proposal_handle = _stub
+def _render(request, template, context):
+    plan = _plan(request)
+    context["platform_name"] = request.platform.name_for_fiscal_year(plan.fiscal_year if plan else None)
+    return render(request, template, context)
+
+
+def _visible_proposal(request, pk):
+    """Fetched through the platform; a proposal the user may not see is a 404, as if it did not exist."""
+    proposal = get_object_or_404(
+        request.platform.proposals.select_related("member_body", "related_measure", "submitted_by", "responded_by"), pk=pk
+    )
+    if not services.may_view(request.user, proposal):
+        raise Http404
+    return proposal
+
+
+def _detail_url(request, proposal):
+    return request.build_absolute_uri(reverse("proposals:detail", args=[proposal.pk]))
+
+
+def _measure_label(measure):
+    if measure is None:
+        return ""
+    _, sections = services.plan_measures(measure.section.plan)
+    return services.measure_label(measure, sections, length=80)
+
+
+@portal_view("submit_proposal", "handle_proposal")
+def proposal_list(request):
+    filters = ProposalFilterForm(request.GET)
+    proposals = filters.apply(services.visible_proposals(request.user, request.platform))
+    return _render(
+        request,
+        "proposals/list.html",
+        {
+            "proposals": proposals,
+            "filters": filters,
+            "sees_all": may(request.user, "handle_proposal"),
+            "may_submit": may(request.user, "submit_proposal"),
+        },
+    )
+
+
+@portal_view("submit_proposal")
+def proposal_new(request):
+    proposal = PolicyProposal(platform=request.platform, member_body=request.user.member_body, submitted_by=request.user)
+    form = ProposalForm(request.POST or None, instance=proposal, plan=_plan(request))
+    if request.method == "POST" and form.is_valid():
+        proposal = form.save()
+        sent = services.notify_submitted(proposal, _detail_url(request, proposal))
+        note = "事務局にメールで知らせました。" if sent else ""
+        messages.success(request, f"政策提案「{proposal.title}」を提出しました。{note}")
+        return redirect("proposals:detail", pk=proposal.pk)
+    return _render(request, "proposals/new.html", {"form": form})
+
+
+@portal_view("submit_proposal", "handle_proposal")
+def proposal_detail(request, pk):
+    proposal = _visible_proposal(request, pk)
+    return _render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "measure_label": _measure_label(proposal.related_measure),
+            "history": history_entries(proposal.history.select_related("history_user")),
+            "may_handle": may(request.user, "handle_proposal", proposal),
+            "may_withdraw": services.may_withdraw(request.user, proposal),
+            "version": version_of(proposal),
+        },
+    )
+
+
+@portal_view("submit_proposal")
+@require_POST
+def proposal_withdraw(request, pk):
+    proposal = _visible_proposal(request, pk)
+    if request.POST.get("version") != version_of(proposal):
+        messages.error(request, "この提案は、表示した後に更新されています。最新の内容を確かめてください。")
+        return redirect("proposals:detail", pk=proposal.pk)
+    try:
+        services.withdraw(proposal, request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"政策提案「{proposal.title}」を取り下げました。")
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@portal_view("handle_proposal")
+def proposal_handle(request, pk):
+    proposal = get_object_or_404(request.platform.proposals.select_related("member_body", "related_measure"), pk=pk)
+    require(request.user, "handle_proposal", proposal)
+    form = HandlingForm.for_proposal(proposal, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["version"] != version_of(proposal):
+            form.add_error(None, STALE)
+            # Saving again after reading the latest state is a deliberate overwrite.
+            form.data = form.data.copy()
+            form.data["version"] = version_of(proposal)
+        else:
+            data = form.cleaned_data
+            answered = services.record_handling(
+                proposal,
+                request.user,
+                status=data["status"],
+                handling=data["handling"],
+                response=data["response"],
+                for_agenda=data["for_agenda"],
+            )
+            note = ""
+            if answered and services.notify_answered(proposal, _detail_url(request, proposal)):
+                note = "提案機関にメールで回答を知らせました。"
+            messages.success(request, f"対応状況を「{proposal.get_status_display()}」で保存しました。{note}")
+            return redirect("proposals:detail", pk=proposal.pk)
+    return _render(
+        request,
+        "proposals/handle.html",
+        {"proposal": proposal, "form": form, "measure_label": _measure_label(proposal.related_measure)},
+    )

@@ -1,0 +1,144 @@
+"""Rules of a policy proposal's life: who sees it, how it is handled, answered or withdrawn, who is told.
+
+Views call these functions; tests call them without a request.
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import AccessRole, User
+from platform_portal.access import may
+from plans.models import Measure
+from proposals.models import PolicyProposal
+
+Status = PolicyProposal.Status
+
+
+# --- Who sees what -----------------------------------------------------------------------------
+
+
+def visible_proposals(user, platform):
+    """The platform's proposals the user may see: all for the secretariat, else the own body's."""
+    proposals = platform.proposals.select_related("member_body")
+    if may(user, "handle_proposal"):
+        return proposals
+    return proposals.filter(member_body_id=user.member_body_id)
+
+
+def may_view(user, proposal) -> bool:
+    return may(user, "handle_proposal", proposal) or may(user, "submit_proposal", proposal)
+
+
+def may_withdraw(user, proposal) -> bool:
+    """Only the proposing body, and only before the secretariat has started on it."""
+    return proposal.status == Status.SUBMITTED and may(user, "submit_proposal", proposal)
+
+
+# --- The related-measure choice ----------------------------------------------------------------
+
+
+def plan_measures(plan):
+    """The measures of a plan with their labels (2(1)ア① 見出し…), in roadmap order, in two queries."""
+    if plan is None:
+        return Measure.objects.none(), {}
+    sections = {s.pk: s for s in plan.sections.all()}
+    measures = Measure.objects.filter(section__plan=plan).order_by("section__order", "order", "id")
+    return measures, sections
+
+
+def section_path(section_id, sections) -> str:
+    """"2(1)ア" for the section ア under (1) under 2."""
+    parts = []
+    while section_id is not None:
+        section = sections[section_id]
+        parts.append(section.number)
+        section_id = section.parent_id
+    return "".join(reversed(parts))
+
+
+def measure_label(measure, sections, length: int = 40) -> str:
+    head = measure.title or measure.description
+    if len(head) > length:
+        head = head[:length] + "…"
+    return f"{section_path(measure.section_id, sections)}{measure.number} {head}"
+
+
+# --- Handling ----------------------------------------------------------------------------------
+
+ANSWER_REQUIRED = "対応状況を「回答済」にするには、「回答」を入力してください。"
+
+
+def validate_handling(status: str, response: str) -> None:
+    if status == Status.ANSWERED and not (response or "").strip():
+        raise ValidationError({"response": ANSWER_REQUIRED})
+
+
+def record_handling(proposal, user, *, status, handling, response, for_agenda) -> bool:
+    """Save the secretariat's handling; returns True when this save is (a new) answer to send.
+
+    Answering stamps who answered and when; changing an answer already given stamps it again,
+    since the proposer should hear of the new wording.
+    """
+    validate_handling(status, response)
+    answered = status == Status.ANSWERED and (proposal.status != Status.ANSWERED or proposal.response != response)
+    proposal.status = status
+    proposal.handling = handling
+    proposal.response = response
+    proposal.for_agenda = for_agenda
+    if answered:
+        proposal.responded_by = user
+        proposal.responded_at = timezone.now()
+    proposal._change_reason = "事務局の対応"
+    proposal.save()
+    return answered
+
+
+def withdraw(proposal, user) -> None:
+    if not may_withdraw(user, proposal):
+        raise ValidationError("受付の状態の提案だけを、提案した機関が取り下げられます。")
+    proposal.status = Status.WITHDRAWN
+    proposal._change_reason = "提案機関による取下げ"
+    proposal.save()
+
+
+# --- Notifications -----------------------------------------------------------------------------
+
+
+def users_with_permission(platform, code: str, *, member_body=None):
+    """Active users of the platform (or of one body) whose roles hold a permission, with an address."""
+    # JSON "contains" is not portable (SQLite), and a platform has only a handful of roles.
+    role_ids = [r.pk for r in AccessRole.objects.filter(platform=platform) if code in (r.permissions or [])]
+    users = User.objects.filter(member_body__platform=platform, is_active=True, access_roles__in=role_ids).exclude(email="")
+    if member_body is not None:
+        users = users.filter(member_body=member_body)
+    return users.distinct().order_by("pk")
+
+
+def _send_after_commit(subject: str, body: str, users) -> int:
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users]
+    if messages:
+        # One message per person: recipients do not see each other's addresses; nothing is
+        # sent for a save that is rolled back.
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return len(messages)
+
+
+def notify_submitted(proposal, url: str) -> int:
+    body = (
+        f"{proposal.member_body} から政策提案が提出されました。\n\n"
+        f"件名：{proposal.title}\n提出者：{proposal.submitted_by or ''}\n\n{proposal.content}\n\n"
+        f"内容の確認と対応状況の記録は次の画面から行ってください。\n{url}\n"
+    )
+    recipients = users_with_permission(proposal.platform, "handle_proposal")
+    return _send_after_commit(f"【政策提案】{proposal.title}", body, recipients)
+
+
+def notify_answered(proposal, url: str) -> int:
+    body = (
+        f"{proposal.member_body} から提出された政策提案に、事務局が回答しました。\n\n"
+        f"件名：{proposal.title}\n\n回答：\n{proposal.response}\n\n{url}\n"
+    )
+    recipients = users_with_permission(proposal.platform, "submit_proposal", member_body=proposal.member_body)
+    return _send_after_commit(f"【政策提案への回答】{proposal.title}", body, recipients)

@@ -1,0 +1,224 @@
+"""Permission matrix: every URL of the portal × every kind of user, with the status each must get.
+
+Kinds of user (tests/conftest.py): anonymous; a user of another platform; staff of a body without
+responsibility for the object (連合群馬); staff of the responsible body; the deputy secretariat; the
+lead secretariat; the read-only roles (chair and observer). A new URL must get a row here:
+`test_every_url_has_a_row` fails otherwise.
+
+Expected statuses: 302 to the login page for anonymous users, 404 for another platform's objects,
+403 for a missing permission, 200 for a page (302 after a successful POST).
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kpi.models import FigureSubmission, Kpi
+from plans.models import Measure, ProgressReport
+from proposals.models import PolicyProposal
+
+KINDS = ("anonymous", "other_platform", "unrelated", "responsible", "deputy", "lead", "chair", "observer")
+USERS = {
+    "other_platform": "other_platform_user",
+    "unrelated": "rengo_user",
+    "deputy": "deputy_user",
+    "lead": "lead_user",
+    "chair": "chair_user",
+    "observer": "observer_user",
+}
+
+
+@dataclass
+class Row:
+    name: str  # URL name
+    url: callable  # world → path
+    expected: dict  # kind → status
+    responsible: str = ""  # fixture name of the responsible body's staff
+    method: str = "get"
+    data: callable = field(default=lambda world: {})
+
+
+@pytest.fixture
+def world(gunma, plan2025, hw_user, bureau_staff, lead_user):
+    """One object of each kind the URLs point at, all on Gunma's platform."""
+    bureau = gunma.member_bodies.get(name="群馬労働局")
+    keieisha = gunma.member_bodies.get(name="（一社）群馬県経営者協会")
+    placements = Kpi.objects.get(measure__section__plan=plan2025, name="ハローワークにおける紹介就職件数")
+    hw_measure = placements.measure  # 2(1)ア①, 労働局 (ハローワーク included)
+    period = plan2025.reporting_periods.order_by("starts_on").first()
+    submitted = FigureSubmission.objects.create(
+        plan=plan2025, member_body=bureau, month=date(2025, 4, 1), status=FigureSubmission.Status.SUBMITTED
+    )
+    report = ProgressReport.objects.create(
+        measure=hw_measure, period=period, member_body=hw_user.member_body, activities="窓口での職業紹介",
+        review_status=ProgressReport.Review.SUBMITTED,
+    )
+    draft = ProgressReport.objects.create(
+        measure=Measure.objects.get(section__plan=plan2025, section__number="(1)", section__parent__number="1", number="①"),
+        period=period, member_body=hw_user.member_body, activities="下書き",
+    )
+    proposal = PolicyProposal.objects.create(platform=gunma, member_body=keieisha, title="提案", content="内容")
+    return {
+        "plan": plan2025, "bureau": bureau, "kpi": placements, "measure": hw_measure, "period": period,
+        "submission": submitted, "report": report, "draft": draft, "proposal": proposal,
+    }
+
+
+def statuses(anonymous, other_platform, unrelated, responsible, deputy, lead, chair, observer):
+    return dict(zip(KINDS, (anonymous, other_platform, unrelated, responsible, deputy, lead, chair, observer)))
+
+
+FY = 2025
+ROWS = [
+    Row("home", lambda w: reverse("home"), statuses(302, 200, 200, 200, 200, 200, 200, 200), "hw_user"),
+    Row("plans:roadmap", lambda w: reverse("plans:roadmap", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 200, 200), "hw_user"),
+    # Figures: 群馬労働局 enters the placement KPI; bureau_staff is its staff.
+    Row("kpi:entry", lambda w: reverse("kpi:entry", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 403, 403), "bureau_staff"),
+    Row(
+        "kpi:entry_body",
+        lambda w: reverse("kpi:entry_body", args=[FY, w["bureau"].pk]),
+        statuses(302, 404, 200, 200, 200, 200, 200, 200),
+        "bureau_staff",
+    ),
+    Row(
+        "kpi:entry_body",
+        lambda w: reverse("kpi:entry_body", args=[FY, w["bureau"].pk]),
+        statuses(302, 404, 403, 200, 403, 200, 403, 403),
+        "bureau_staff",
+        method="post",
+    ),
+    Row(
+        "kpi:figure_history",
+        lambda w: reverse("kpi:figure_history", args=[FY, w["bureau"].pk, w["kpi"].pk, 2025, 4]),
+        statuses(302, 404, 200, 200, 200, 200, 200, 200),
+        "bureau_staff",
+    ),
+    Row(
+        "kpi:submit_month",
+        lambda w: reverse("kpi:submit_month", args=[FY, w["bureau"].pk, 2025, 5]),
+        statuses(302, 404, 403, 302, 403, 302, 403, 403),
+        "bureau_staff",
+        method="post",
+    ),
+    Row("kpi:approvals", lambda w: reverse("kpi:approvals", args=[FY]), statuses(302, 200, 403, 403, 403, 200, 403, 403), "bureau_staff"),
+    Row(
+        "kpi:decide",
+        lambda w: reverse("kpi:decide", args=[w["submission"].pk]),
+        statuses(302, 404, 403, 403, 403, 302, 403, 403),
+        "bureau_staff",
+        method="post",
+        data=lambda w: {"action": "approve"},
+    ),
+    Row(
+        "send_reminders",
+        lambda w: reverse("send_reminders", args=[FY]),
+        statuses(302, 403, 403, 403, 403, 302, 403, 403),
+        "bureau_staff",
+        method="post",
+        data=lambda w: {"month": "2025-05"},
+    ),
+    # Progress: ハローワーク reports on 2(1)ア①.
+    Row("plans:my_tasks", lambda w: reverse("plans:my_tasks", args=[FY]), statuses(302, 403, 200, 200, 200, 200, 403, 403), "hw_user"),
+    Row(
+        "plans:report_edit",
+        lambda w: reverse("plans:report_edit", args=[FY, w["measure"].pk, w["period"].pk]),
+        statuses(302, 403, 403, 200, 403, 200, 403, 403),
+        "hw_user",
+    ),
+    Row(
+        "plans:report_detail",
+        lambda w: reverse("plans:report_detail", args=[w["report"].pk]),
+        statuses(302, 404, 200, 200, 200, 200, 200, 200),
+        "hw_user",
+    ),
+    Row(
+        "plans:report_detail",  # another body's draft is not shown to anyone else
+        lambda w: reverse("plans:report_detail", args=[w["draft"].pk]),
+        statuses(302, 404, 404, 200, 404, 404, 404, 404),
+        "hw_user",
+    ),
+    Row(
+        "plans:report_review",
+        lambda w: reverse("plans:report_review", args=[w["report"].pk]),
+        statuses(302, 403, 403, 403, 302, 302, 403, 403),
+        "hw_user",
+        method="post",
+        data=lambda w: {"action": "accept", "body": "確認しました"},
+    ),
+    Row("plans:consolidation", lambda w: reverse("plans:consolidation", args=[FY]), statuses(302, 403, 403, 403, 200, 200, 403, 403), "hw_user"),
+    Row(
+        "plans:consolidation_period",
+        lambda w: reverse("plans:consolidation_period", args=[FY, w["period"].pk]),
+        statuses(302, 403, 403, 403, 200, 200, 403, 403),
+        "hw_user",
+    ),
+    Row(
+        "plans:summary_edit",
+        lambda w: reverse("plans:summary_edit", args=[FY, w["period"].pk, w["measure"].pk]),
+        statuses(302, 403, 403, 403, 403, 200, 403, 403),
+        "hw_user",
+    ),
+    # Proposals: 経営者協会 proposed; keieisha staff is the responsible body's.
+    Row("proposals:list", lambda w: reverse("proposals:list"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
+    Row("proposals:new", lambda w: reverse("proposals:new"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
+    Row(
+        "proposals:detail",
+        lambda w: reverse("proposals:detail", args=[w["proposal"].pk]),
+        statuses(302, 403, 404, 200, 404, 200, 403, 403),
+        "keieisha_user",
+    ),
+    Row(
+        "proposals:handle",
+        lambda w: reverse("proposals:handle", args=[w["proposal"].pk]),
+        statuses(302, 403, 403, 403, 403, 200, 403, 403),
+        "keieisha_user",
+    ),
+]
+
+
+@pytest.fixture
+def keieisha_user(gunma):
+    from tests.factories import make_user
+
+    return make_user(gunma, username="keieisha", body_name="（一社）群馬県経営者協会")
+
+
+def _ids():
+    return [f"{row.method} {row.name} #{i}" for i, row in enumerate(ROWS)]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids())
+@pytest.mark.parametrize("kind", KINDS)
+def test_permission_matrix(row, kind, world, client, request):
+    if kind == "responsible":
+        client.force_login(request.getfixturevalue(row.responsible))
+    elif kind != "anonymous":
+        client.force_login(request.getfixturevalue(USERS[kind]))
+    url = row.url(world)
+    response = getattr(client, row.method)(url, row.data(world)) if row.method == "post" else client.get(url)
+    expected = row.expected[kind]
+    assert response.status_code == expected, f"{kind} {row.method.upper()} {url}: {response.status_code} != {expected}"
+    if kind == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+
+
+def _named_urls(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+# Pages every visitor may open, outside the portal's permissions.
+PUBLIC = {"login", "logout"}
+
+
+def test_every_url_has_a_row():
+    covered = {row.name for row in ROWS}
+    missing = sorted(set(_named_urls(get_resolver().url_patterns)) - covered - PUBLIC)
+    assert missing == [], f"permission matrix rows missing for: {missing}"
