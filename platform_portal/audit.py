@@ -129,6 +129,10 @@ def history_entries(records) -> list[HistoryEntry]:
 def _display(field, value):
     if value in (None, ""):
         return "（空欄）"
+    if field.is_relation and field.many_to_one:
+        # Shown by name, as the user chose it; the record may since have been deleted.
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"（削除済み: {value}）"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):

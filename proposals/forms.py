@@ -15,7 +15,17 @@ class MeasureChoiceField(forms.ModelChoiceField):
         return services.measure_label(measure, self.sections)
 
 
-class ProposalForm(forms.ModelForm):
+class JapaneseFormMixin:
+    """No "件名:" colon after labels, and required fields marked (proposals.css adds 「必須」)."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ProposalForm(JapaneseFormMixin, forms.ModelForm):
     """提案の提出. The instance arrives with its platform and body set, so the model's clean() can
     refuse a measure of another platform as well as the choice list does."""
 
@@ -48,7 +58,7 @@ class ProposalForm(forms.ModelForm):
         return self.cleaned_data["title"].strip()
 
 
-class HandlingForm(forms.Form):
+class HandlingForm(JapaneseFormMixin, forms.Form):
     """事務局の対応. `version` is the proposal's last update as the user saw it."""
 
     status = forms.ChoiceField(label="対応状況", choices=Status.choices)

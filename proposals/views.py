@@ -100,6 +100,8 @@ def proposal_detail(request, pk):
 @require_POST
 def proposal_withdraw(request, pk):
     proposal = _visible_proposal(request, pk)
+    # The secretariat sees the proposal, but only the proposing body may take it back.
+    require(request.user, "submit_proposal", proposal)
     if request.POST.get("version") != version_of(proposal):
         messages.error(request, "この提案は、表示した後に更新されています。最新の内容を確かめてください。")
         return redirect("proposals:detail", pk=proposal.pk)

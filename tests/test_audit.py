@@ -86,3 +86,15 @@ def test_the_audit_trail_is_not_editable_in_the_admin(admin_client):
 
     historical = [m for m in admin.site._registry if m.__name__.startswith("Historical")]
     assert historical == []
+
+
+def test_a_changed_link_is_shown_by_name_not_by_id(gunma, plan2025):
+    from proposals.models import PolicyProposal
+
+    body = gunma.member_bodies.get(name="（一社）群馬県経営者協会")
+    first, second = plan2025.sections.get(number="1").children.get().measures.all()[:2]
+    proposal = PolicyProposal.objects.create(platform=gunma, member_body=body, title="t", content="c", related_measure=first)
+    proposal.related_measure = second
+    proposal.save()
+    change = history_entries(proposal.history.all())[0].changes
+    assert [(c.field, c.old, c.new) for c in change] == [("関連する取組", str(first), str(second))]

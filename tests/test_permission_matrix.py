@@ -169,6 +169,14 @@ ROWS = [
         "keieisha_user",
     ),
     Row(
+        "proposals:withdraw",  # only the proposing body withdraws; others who can see it get 403
+        lambda w: reverse("proposals:withdraw", args=[w["proposal"].pk]),
+        statuses(302, 403, 404, 302, 404, 403, 403, 403),
+        "keieisha_user",
+        method="post",
+        data=lambda w: {"version": w["proposal"].updated_at.isoformat()},
+    ),
+    Row(
         "proposals:handle",
         lambda w: reverse("proposals:handle", args=[w["proposal"].pk]),
         statuses(302, 403, 403, 403, 403, 200, 403, 403),

@@ -162,7 +162,7 @@ def test_another_platforms_proposal_is_404(client, gunma, other_platform_user, l
 
 
 @pytest.mark.parametrize("user_fixture", ["chair_user", "observer_user"])
-def test_readers_without_proposal_rights_get_403(client, request, user_fixture):
+def test_readers_without_proposal_rights_get_403(client, gunma, request, user_fixture):
     client.force_login(request.getfixturevalue(user_fixture))
     assert client.get(reverse("proposals:list")).status_code == 403
     assert client.get(reverse("proposals:new")).status_code == 403
@@ -296,6 +296,16 @@ def test_proposer_withdraws_while_submitted(client, gunma, keieisha_user, annaka
     assert "この提案を取り下げる" not in html
 
 
+def test_secretariat_may_not_withdraw_for_the_proposer(client, gunma, lead):
+    proposal = make_proposal(gunma, KEIEISHA)
+    client.force_login(lead)
+    assert "この提案を取り下げる" not in client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    response = client.post(reverse("proposals:withdraw", args=[proposal.pk]), {"version": proposal.updated_at.isoformat()})
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+
+
 def test_withdraw_is_refused_once_under_review(client, gunma, keieisha_user):
     proposal = make_proposal(gunma, KEIEISHA, status=Status.UNDER_REVIEW)
     client.force_login(keieisha_user)
@@ -313,7 +323,8 @@ def test_withdraw_needs_post(client, gunma, keieisha_user):
 
 # --- Query counts ------------------------------------------------------------------------------
 
-LIST_QUERIES = 8
+# Session, user, body, platform (+names, stages), roles, working plan, proposals; a savepoint pair (ATOMIC_REQUESTS).
+LIST_QUERIES = 11
 
 
 def _add_proposals(gunma, n):
@@ -349,3 +360,5 @@ def test_demo_proposals_are_idempotent(gunma):
     assert {p.status for p in proposals} == {Status.SUBMITTED, Status.UNDER_REVIEW, Status.ANSWERED}
     assert sum(p.for_agenda for p in proposals) == 1
     assert all(p.related_measure is not None for p in proposals)
+    assert all(p.history.count() == 1 for p in proposals)
+    assert len({p.submitted_at.date() for p in proposals}) == 3
