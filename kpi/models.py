@@ -144,6 +144,13 @@ class KpiFigure(PlatformOwned, models.Model):
     def clean(self):
         from kpi.services import validate_subcounts
 
+        self.clean_own_values()
+        if self.kpi_id and self.month:
+            validate_subcounts(self)
+
+    def clean_own_values(self):
+        """Every rule that needs only this figure; the sub-count rule also needs the related KPI's figures,
+        so a grid that saves both sides checks it once all of them are written (kpi/entry.py)."""
         super().clean()
         if self.kpi_id:
             self._clean_values_for_kind()
@@ -153,7 +160,6 @@ class KpiFigure(PlatformOwned, models.Model):
             plan = self.kpi.measure.section.plan
             if fiscal_year_of(self.month) != plan.fiscal_year:
                 raise ValidationError({"month": f"対象月は{plan.fiscal_year}年度（{plan.fiscal_year}年4月～{plan.fiscal_year + 1}年3月）の月にしてください。"})
-            validate_subcounts(self)
 
     def _clean_values_for_kind(self):
         """Only the fields the KPI's kind uses may be filled, so that no figure is silently ignored."""

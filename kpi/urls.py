@@ -5,7 +5,7 @@ from kpi import views
 app_name = "kpi"
 urlpatterns = [
     path("<int:fiscal_year>/entry/", views.entry, name="entry"),
-    path("<int:fiscal_year>/entry/<int:body_id>/", views.entry, name="entry_body"),
+    path("<int:fiscal_year>/entry/<int:body_id>/", views.entry_body, name="entry_body"),
     path("<int:fiscal_year>/entry/<int:body_id>/<int:year>-<int:month>/submit/", views.submit_month, name="submit_month"),
     path("<int:fiscal_year>/entry/<int:body_id>/history/<int:kpi_id>/<int:year>-<int:month>/", views.figure_history, name="figure_history"),
     path("<int:fiscal_year>/approvals/", views.approvals, name="approvals"),

@@ -1,9 +1,162 @@
-"""Stubs: replaced by the KPI entry work."""
+"""Monthly KPI entry, submission and approval. Views resolve who and what; kpi/entry.py and
+kpi/workflow.py hold the rules."""
+from collections import defaultdict
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kpi import workflow
+from kpi.entry import build_grid, save_comment, save_grid
+from kpi.models import FigureSubmission, Kpi, KpiFigure
+from platform_portal.access import may, portal_view, require
+from platform_portal.audit import history_entries
+from platform_portal.fiscal import fiscal_months
 
 
-def _stub(*args, **kwargs):
-    raise Http404
+def _plan(request, fiscal_year):
+    return get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
 
 
-entry = submit_month = figure_history = approvals = decide = _stub
+def _month(plan, year, month) -> date:
+    try:
+        first = date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    if first not in fiscal_months(plan.fiscal_year):
+        raise Http404
+    return first
+
+
+@portal_view("enter_own_figures")
+def entry(request, fiscal_year):
+    if not request.user.member_body_id:
+        raise Http404
+    return _grid_page(request, _plan(request, fiscal_year), request.user.member_body)
+
+
+@portal_view("view_figures", "enter_own_figures")
+def entry_body(request, fiscal_year, body_id):
+    plan = _plan(request, fiscal_year)
+    body = get_object_or_404(request.platform.member_bodies, pk=body_id)
+    return _grid_page(request, plan, body)
+
+
+def _grid_page(request, plan, body):
+    editable = may(request.user, "enter_own_figures", body)
+    if not editable:
+        require(request.user, "view_figures", body)
+    today = timezone.localdate()
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(f"「{body}」の実績を入力する権限がありません。")
+        result = save_grid(plan, body, request.POST, user=request.user, as_of=today)
+        if result.ok:
+            messages.success(request, f"{result.saved}件の実績を保存しました。" if result.saved else "変更はありませんでした。")
+            return redirect(request.path)
+        grid = result.grid
+    else:
+        grid = build_grid(plan, body, as_of=today, editable=editable)
+    return render(request, "kpi/entry.html", {"plan": plan, "body": body, "grid": grid})
+
+
+@require_POST
+@portal_view("enter_own_figures")
+def submit_month(request, fiscal_year, body_id, year, month):
+    plan = _plan(request, fiscal_year)
+    body = get_object_or_404(request.platform.member_bodies, pk=body_id)
+    require(request.user, "enter_own_figures", body)
+    first = _month(plan, year, month)
+    try:
+        workflow.submit(plan, body, first, user=request.user, today=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{first.month}月の実績を提出しました。事務局の承認をお待ちください。")
+    return redirect("kpi:entry_body", plan.fiscal_year, body.pk)
+
+
+@portal_view("view_figures", "enter_own_figures")
+def figure_history(request, fiscal_year, body_id, kpi_id, year, month):
+    plan = _plan(request, fiscal_year)
+    body = get_object_or_404(request.platform.member_bodies, pk=body_id)
+    kpi = get_object_or_404(Kpi.objects.select_related("measure__section"), pk=kpi_id, measure__section__plan=plan, reporting_bodies=body)
+    first = _month(plan, year, month)
+    editable = may(request.user, "enter_own_figures", body)
+    if not editable:
+        require(request.user, "view_figures", body)
+    figure = KpiFigure.objects.filter(kpi=kpi, member_body=body, month=first).select_related("updated_by").first()
+    submission = FigureSubmission.objects.filter(plan=plan, member_body=body, month=first).first()
+    locked = submission is not None and submission.is_locked
+    if request.method == "POST":
+        if not editable or locked or figure is None:
+            raise PermissionDenied("このコメントは編集できません。")
+        try:
+            save_comment(figure, request.POST.get("comment", ""), request.POST.get("version", ""), user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "コメントを保存しました。")
+        return redirect(request.path)
+    return render(
+        request,
+        "kpi/figure_history.html",
+        {
+            "plan": plan, "body": body, "kpi": kpi, "month": first, "figure": figure, "submission": submission,
+            "can_comment": editable and not locked and figure is not None,
+            "entries": history_entries(figure.history.select_related("history_user")) if figure else [],
+            "submission_entries": history_entries(submission.history.select_related("history_user")) if submission else [],
+        },
+    )
+
+
+@portal_view("approve_figures")
+def approvals(request, fiscal_year):
+    plan = _plan(request, fiscal_year)
+    submissions = list(
+        FigureSubmission.objects.filter(plan=plan)
+        .exclude(status=FigureSubmission.Status.DRAFT)
+        .select_related("member_body", "submitted_by", "decided_by")
+        .order_by("month", "member_body__order")
+    )
+    waiting = [s for s in submissions if s.status == FigureSubmission.Status.SUBMITTED]
+    figures = defaultdict(list)
+    if waiting:
+        for figure in (
+            KpiFigure.objects.filter(kpi__measure__section__plan=plan, member_body__in={s.member_body_id for s in waiting}, month__in={s.month for s in waiting})
+            .select_related("kpi")
+            .order_by("kpi__measure__section__order", "kpi__measure__order", "kpi__order", "kpi_id")
+        ):
+            figures[(figure.member_body_id, figure.month)].append(figure)
+    for submission in waiting:
+        submission.figures = figures[(submission.member_body_id, submission.month)]
+    return render(
+        request,
+        "kpi/approvals.html",
+        {
+            "plan": plan,
+            "waiting": waiting,
+            "approved": [s for s in submissions if s.status == FigureSubmission.Status.APPROVED],
+            "returned": [s for s in submissions if s.status == FigureSubmission.Status.RETURNED],
+        },
+    )
+
+
+@require_POST
+@portal_view("approve_figures")
+def decide(request, pk):
+    submission = get_object_or_404(FigureSubmission.objects.select_related("plan", "member_body"), pk=pk, plan__platform=request.platform)
+    action = request.POST.get("action", "")
+    try:
+        workflow.decide(submission, action, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = {"approve": "承認しました", "return": "差し戻しました", "reopen": "再開しました"}[action]
+        messages.success(request, f"{submission.member_body}の{submission.month.month}月の実績を{done}。")
+    return redirect(reverse("kpi:approvals", args=[submission.plan.fiscal_year]))

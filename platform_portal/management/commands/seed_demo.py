@@ -6,6 +6,7 @@ from django.db import transaction
 from kpi.demo import generate_demo_figures
 from members.demo import DEMO_PASSWORD, create_demo_users
 from platform_portal.loader import load_directory
+from proposals.demo import generate_demo_proposals
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         if not no_figures:
             for plan in result.platform.plans.all():
                 figures += generate_demo_figures(plan)
+        generate_demo_proposals(result.platform)
         self.stdout.write(self.style.SUCCESS(f"{result.platform} のデモデータを用意しました（架空の月次実績 {figures} 件）。"))
         self.stdout.write(f"デモ利用者（パスワードはすべて {DEMO_PASSWORD}）:")
         for user in users:

@@ -1,0 +1,327 @@
+"""The monthly entry grid (実績入力): KPIs × months 4月…3月 for one body, as in their Excel sheet.
+
+Building the grid and saving it are plain functions, so that the view only resolves who and what.
+A save is all or nothing: every typed cell is read and checked first, the changed cells are then
+written in one transaction, the sub-count rule (内数 ≤ 親) is checked on the written month totals,
+and any error rolls everything back. A cell whose stored version moved since the page was loaded
+is a conflict: nothing is saved and the user keeps what they typed.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kpi.choices import MeasureType
+from kpi.models import FigureSubmission, Kpi, KpiFigure
+from kpi.reporting import ReportingState, reporting_matrix
+from platform_portal.fiscal import fiscal_months
+from platform_portal.numbers import format_number, parse_number
+from platform_portal.wareki import wareki_date
+
+YES_NO = {"yes": True, "no": False, "": None}
+
+
+def month_caption(month: date) -> str:
+    return f"{month.month}月"
+
+
+def cell_name(kpi_id: int, month: date) -> str:
+    return f"c{kpi_id}_{month:%Y%m}"
+
+
+@dataclass
+class Cell:
+    kpi: Kpi
+    month: date
+    figure: KpiFigure | None
+    locked: bool
+    typed: dict = field(default_factory=dict)  # what the user typed, re-shown after an error
+    errors: list[str] = field(default_factory=list)
+    conflict: KpiFigure | None = None
+    is_conflict: bool = False
+
+    @property
+    def name(self) -> str:
+        return cell_name(self.kpi.pk, self.month)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kpi.name} {month_caption(self.month)}"
+
+    @property
+    def version(self) -> str:
+        return str(self.figure.version) if self.figure else ""
+
+    @property
+    def shown(self) -> dict:
+        """What the inputs show: what was typed, else the stored figure."""
+        return {**stored_inputs(self.figure), **self.typed}
+
+    @property
+    def rate(self) -> str:
+        figure = self.figure
+        if figure and figure.numerator is not None and figure.denominator:
+            return f"{figure.numerator * 100 / figure.denominator:.1f}%"
+        return ""
+
+    @property
+    def comment(self) -> str:
+        return self.figure.comment if self.figure else ""
+
+
+def stored_inputs(figure: KpiFigure | None) -> dict:
+    if figure is None:
+        return {}
+    yes_no = {True: "yes", False: "no"}.get(figure.yes_no, "")
+    return {
+        "value": format_number(figure.value) if figure.value is not None else "",
+        "num": format_number(figure.numerator) if figure.numerator is not None else "",
+        "den": format_number(figure.denominator) if figure.denominator is not None else "",
+        "text": figure.text_value,
+        "yn": yes_no,
+    }
+
+
+@dataclass
+class Row:
+    kpi: Kpi
+    cells: list[Cell]
+
+    @property
+    def total(self) -> str:
+        """累計: the sum of counts, or the rate of the sums (never the mean of monthly rates)."""
+        figures = [c.figure for c in self.cells if c.figure]
+        if self.kpi.measure_type == MeasureType.COUNT:
+            values = [f.value for f in figures if f.value is not None]
+            return format_number(sum(values, Decimal(0))) if values else ""
+        if self.kpi.measure_type == MeasureType.RATE:
+            pairs = [(f.numerator, f.denominator) for f in figures if f.numerator is not None and f.denominator is not None]
+            denominator = sum((d for _, d in pairs), Decimal(0))
+            if denominator:
+                return f"{sum((n for n, _ in pairs), Decimal(0)) * 100 / denominator:.1f}%"
+        return ""
+
+
+@dataclass
+class MonthColumn:
+    month: date
+    state: str
+    submission: FigureSubmission | None
+    lock_reason: str
+    can_submit: bool
+
+    @property
+    def caption(self) -> str:
+        return month_caption(self.month)
+
+    @property
+    def state_label(self) -> str:
+        return ReportingState(self.state).label
+
+
+@dataclass
+class EntryGrid:
+    plan: object
+    body: object
+    columns: list[MonthColumn]
+    rows: list[Row]
+    editable: bool
+    errors: list[str] = field(default_factory=list)
+    conflicts: list[Cell] = field(default_factory=list)
+
+    @property
+    def locked_months(self) -> set[date]:
+        return {c.month for c in self.columns if c.lock_reason}
+
+    def cells(self):
+        for row in self.rows:
+            yield from row.cells
+
+
+def lock_reason(submission: FigureSubmission | None) -> str:
+    """Why a month cannot be edited, in the words the grid shows; empty when it can be."""
+    if submission is None or not submission.is_locked:
+        return ""
+    month = f"{submission.month.month}月"
+    if submission.status == FigureSubmission.Status.APPROVED:
+        who = f"{submission.decided_by}が" if submission.decided_by else ""
+        when = f"{wareki_date(timezone.localtime(submission.decided_at))} " if submission.decided_at else ""
+        return f"{month}は承認済（{when}{who}承認）のため編集できません。修正が必要な場合は事務局に再開を依頼してください。"
+    return f"{month}は提出済で承認待ちのため編集できません。修正が必要な場合は事務局に差戻しを依頼してください。"
+
+
+def body_kpis(plan, body):
+    return list(
+        Kpi.objects.filter(measure__section__plan=plan, reporting_bodies=body)
+        .select_related("measure__section__parent", "parent")
+        .order_by("measure__section__order", "measure__order", "order", "id")
+    )
+
+
+def build_grid(plan, body, *, as_of: date, editable: bool) -> EntryGrid:
+    """The grid as stored, in a constant number of queries."""
+    kpis = body_kpis(plan, body)
+    figures = {
+        (f.kpi_id, f.month): f
+        for f in KpiFigure.objects.filter(kpi__in=kpis, member_body=body).select_related("updated_by")
+    }
+    matrix = reporting_matrix(plan, as_of, bodies=[body])
+    columns = []
+    for cell in matrix.rows[0].cells:
+        reason = lock_reason(cell.submission)
+        can_submit = editable and not reason and cell.state in (ReportingState.ENTERED, ReportingState.RETURNED, ReportingState.MISSING)
+        columns.append(MonthColumn(cell.month, cell.state, cell.submission, reason, can_submit))
+    locked = {c.month for c in columns if c.lock_reason}
+    rows = [
+        Row(kpi, [Cell(kpi, month, figures.get((kpi.pk, month)), month in locked or not editable) for month in fiscal_months(plan.fiscal_year)])
+        for kpi in kpis
+    ]
+    return EntryGrid(plan, body, columns, rows, editable)
+
+
+def _typed(kpi: Kpi, name: str, data) -> dict:
+    parts = {
+        MeasureType.COUNT: ("value",),
+        MeasureType.RATE: ("num", "den"),
+    }.get(kpi.measure_type, ("yn",) if kpi.qualitative_format == Kpi.QualitativeFormat.YES_NO else ("text",))
+    return {part: data[f"{name}_{part}"] for part in parts if f"{name}_{part}" in data}
+
+
+def _read(cell: Cell) -> dict:
+    """The figure fields a cell's typed inputs mean; errors go on the cell."""
+    values = {}
+    for part, field_name in (("value", "value"), ("num", "numerator"), ("den", "denominator")):
+        if part in cell.typed:
+            try:
+                values[field_name] = parse_number(cell.typed[part].strip())
+            except ValidationError as exc:
+                cell.errors.append(f"「{cell.label}」：{' '.join(exc.messages)}")
+    if "text" in cell.typed:
+        values["text_value"] = cell.typed["text"].strip()
+    if "yn" in cell.typed:
+        if cell.typed["yn"] not in YES_NO:
+            cell.errors.append(f"「{cell.label}」：「はい」か「いいえ」を選んでください。")
+        else:
+            values["yes_no"] = YES_NO[cell.typed["yn"]]
+    return values
+
+
+def _is_blank(values: dict) -> bool:
+    return all(v in (None, "") for v in values.values())
+
+
+@dataclass
+class SaveResult:
+    saved: int
+    grid: EntryGrid
+
+    @property
+    def ok(self) -> bool:
+        return not self.grid.errors and not self.grid.conflicts
+
+
+def save_grid(plan, body, data, *, user, as_of: date) -> SaveResult:
+    """Save what was typed into the grid; all or nothing (see the module docstring)."""
+    grid = build_grid(plan, body, as_of=as_of, editable=True)
+    changes = []
+    for cell in grid.cells():
+        cell.typed = _typed(cell.kpi, cell.name, data)
+        if not cell.typed:
+            continue
+        values = _read(cell)
+        if cell.errors:
+            continue
+        stored = {k: getattr(cell.figure, k) for k in values} if cell.figure else {k: None if k != "text_value" else "" for k in values}
+        if values == stored or (cell.figure is None and _is_blank(values)):
+            continue
+        if cell.month in grid.locked_months:
+            reason = next(c.lock_reason for c in grid.columns if c.month == cell.month)
+            cell.errors.append(reason)
+            continue
+        changes.append((cell, values, data.get(f"{cell.name}_v", "")))
+    grid.errors = [e for cell in grid.cells() for e in cell.errors]
+    if grid.errors:
+        return SaveResult(0, grid)
+    try:
+        with transaction.atomic():
+            saved = _write(plan, body, changes, grid, user)
+    except ValidationError as exc:
+        grid.errors = exc.messages
+        return SaveResult(0, grid)
+    return SaveResult(saved, grid)
+
+
+class _Conflict(Exception):
+    pass
+
+
+def _write(plan, body, changes, grid, user) -> int:
+    current = {
+        (f.kpi_id, f.month): f
+        for f in KpiFigure.objects.select_for_update().filter(kpi__measure__section__plan=plan, member_body=body).select_related("updated_by")
+    }
+    # A month may have been submitted or approved since the page was loaded.
+    locked_now = {
+        s.month: s for s in FigureSubmission.objects.select_for_update().filter(plan=plan, member_body=body) if s.is_locked
+    }
+    for cell, _, posted_version in changes:
+        stored = current.get((cell.kpi.pk, cell.month))
+        if stored is not None and str(stored.version) != posted_version or stored is None and posted_version:
+            cell.conflict, cell.is_conflict = stored, True
+            grid.conflicts.append(cell)
+        elif cell.month in locked_now:
+            cell.errors.append(lock_reason(locked_now[cell.month]))
+    if grid.conflicts or any(cell.errors for cell, _, _ in changes):
+        grid.errors = [e for cell, _, _ in changes for e in cell.errors]
+        raise ValidationError(grid.errors or ["他の利用者が先に保存しました。"])
+    written = []
+    errors = []
+    for cell, values, _ in changes:
+        figure = current.get((cell.kpi.pk, cell.month)) or KpiFigure(kpi=cell.kpi, member_body=body, month=cell.month)
+        for name, value in values.items():
+            setattr(figure, name, value)
+        try:
+            figure.clean_own_values()
+        except ValidationError as exc:
+            errors.extend(f"「{cell.label}」：{m}" for m in exc.messages)
+            continue
+        figure.version += 1
+        figure.updated_by = user
+        figure.save()
+        written.append(figure)
+    errors.extend(_subcount_errors(written))
+    if errors:
+        raise ValidationError(errors)
+    return len(written)
+
+
+def _subcount_errors(figures) -> list[str]:
+    from kpi.services import validate_subcounts
+
+    messages = []
+    checked = set()
+    for figure in figures:
+        key = (figure.kpi.parent_id or figure.kpi_id, figure.month)
+        if key in checked:
+            continue
+        checked.add(key)
+        try:
+            validate_subcounts(figure)
+        except ValidationError as exc:
+            messages.extend(exc.messages)
+    return messages
+
+
+def save_comment(figure: KpiFigure, comment: str, posted_version: str, *, user) -> None:
+    """A comment on one value, with the same conflict check as the grid."""
+    with transaction.atomic():
+        current = KpiFigure.objects.select_for_update().get(pk=figure.pk)
+        if str(current.version) != posted_version:
+            raise ValidationError("他の利用者が先にこの値を更新しました。画面を読み込み直してから入力してください。")
+        current.comment = comment.strip()
+        current.version += 1
+        current.updated_by = user
+        current.save()

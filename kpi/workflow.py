@@ -1,0 +1,76 @@
+"""Submission of a month's figures and the lead secretariat's decision on it.
+
+入力中 → 提出済 (the body submits) → 承認済 (locked) or 差戻し (back to the body, with a reason);
+承認済 → 入力中 again only when the lead reopens it, with a reason. Each step is audited.
+"""
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kpi.choices import MeasureType
+from kpi.entry import body_kpis
+from kpi.models import FigureSubmission, KpiFigure
+from platform_portal.fiscal import fiscal_months, months_ended
+
+Status = FigureSubmission.Status
+
+
+def _filled(kpi, figure) -> bool:
+    if figure is None:
+        return False
+    if kpi.measure_type == MeasureType.COUNT:
+        return figure.value is not None
+    if kpi.measure_type == MeasureType.RATE:
+        return figure.numerator is not None and figure.denominator is not None
+    return bool(figure.text_value) or figure.yes_no is not None
+
+
+def missing_kpis(plan, body, month: date) -> list[str]:
+    """Names of the body's KPIs with no figure for the month (a submitted month is complete)."""
+    kpis = body_kpis(plan, body)
+    figures = {f.kpi_id: f for f in KpiFigure.objects.filter(kpi__in=kpis, member_body=body, month=month)}
+    return [kpi.name for kpi in kpis if not _filled(kpi, figures.get(kpi.pk))]
+
+
+@transaction.atomic
+def submit(plan, body, month: date, *, user, today: date) -> FigureSubmission:
+    label = f"{month.month}月"
+    if month not in fiscal_months(plan.fiscal_year):
+        raise ValidationError(f"{label}は{plan.fiscal_year}年度の月ではありません。")
+    if fiscal_months(plan.fiscal_year).index(month) >= months_ended(plan.fiscal_year, today):
+        raise ValidationError(f"{label}はまだ終わっていないため提出できません。")
+    submission, _ = FigureSubmission.objects.select_for_update().get_or_create(plan=plan, member_body=body, month=month)
+    if submission.is_locked:
+        raise ValidationError(f"{label}は既に{submission.get_status_display()}です。")
+    if missing := missing_kpis(plan, body, month):
+        raise ValidationError(f"{label}の次の指標が未入力のため提出できません：{'、'.join(missing)}")
+    submission.status = Status.SUBMITTED
+    submission.submitted_by, submission.submitted_at = user, timezone.now()
+    submission.reason = ""
+    submission._change_reason = "提出"
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def decide(submission: FigureSubmission, action: str, *, user, reason: str = "") -> FigureSubmission:
+    """approve / return (a submitted month) or reopen (an approved month); return and reopen need a reason."""
+    submission = FigureSubmission.objects.select_for_update().get(pk=submission.pk)
+    reason = reason.strip()
+    label = f"{submission.member_body}の{submission.month.month}月"
+    allowed = {"approve": Status.SUBMITTED, "return": Status.SUBMITTED, "reopen": Status.APPROVED}
+    if action not in allowed:
+        raise ValidationError("操作を選んでください。")
+    if submission.status != allowed[action]:
+        raise ValidationError(f"{label}は{submission.get_status_display()}のため、この操作はできません。")
+    if action in ("return", "reopen") and not reason:
+        word = "差戻し" if action == "return" else "再開"
+        raise ValidationError(f"{word}の理由を入力してください。")
+    submission.status = {"approve": Status.APPROVED, "return": Status.RETURNED, "reopen": Status.DRAFT}[action]
+    submission.reason = reason
+    submission.decided_by, submission.decided_at = user, timezone.now()
+    submission._change_reason = {"approve": "承認", "return": f"差戻し：{reason}", "reopen": f"再開：{reason}"}[action]
+    submission.save()
+    return submission
