@@ -100,12 +100,18 @@ def platform_of(user):
     return Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(pk=platform_id)
 
 
-def working_plan(platform, today=None):
-    """The plan people work on now: this fiscal year's, else the newest earlier one, else the newest."""
+def working_plan(platform, today=None, plans=None):
+    """The plan people work on now: this fiscal year's, else the newest earlier one, else the newest.
+
+    `plans` may be the platform's plans already loaded, to save the query.
+    """
     from django.utils import timezone
 
     from platform_portal.fiscal import fiscal_year_of
 
     current = fiscal_year_of(today or timezone.localdate())
-    plans = platform.plans.order_by("-fiscal_year")
-    return plans.filter(fiscal_year__lte=current).first() or plans.first()
+    if plans is None:
+        plans = platform.plans.order_by("-fiscal_year")
+        return plans.filter(fiscal_year__lte=current).first() or plans.first()
+    newest_first = sorted(plans, key=lambda p: -p.fiscal_year)
+    return next((p for p in newest_first if p.fiscal_year <= current), newest_first[0] if newest_first else None)
