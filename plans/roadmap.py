@@ -57,3 +57,14 @@ def roadmap_tree(plan: BusinessPlan) -> list[SectionNode]:
     for root in roots:
         set_depth(root, 0)
     return roots
+
+
+def filter_tree(roots: list[SectionNode], measure_ids: set[int]) -> list[SectionNode]:
+    """The tree with only the given measures, dropping sections left with nothing under them."""
+
+    def prune(node):
+        node.measures = [m for m in node.measures if m.pk in measure_ids]
+        node.children = [child for child in node.children if prune(child)]
+        return node.measures or node.children
+
+    return [root for root in roots if prune(root)]

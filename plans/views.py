@@ -1,14 +1,73 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""Roadmap review, my tasks, progress reports and their review and consolidation.
 
-from plans.roadmap import roadmap_tree
-from platform_portal.tenancy import platform_of
+Views resolve the plan and objects through the user's platform and check permissions; the
+rules live in plans/progress.py.
+"""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kpi.services import plan_achievements
+from members.services import measures_for_body
+from plans import progress
+from plans.forms import ProgressReportForm, ProgressSummaryForm, RoadmapFilterForm
+from plans.models import Measure, ProgressReport, ProgressSummary
+from plans.roadmap import filter_tree, roadmap_tree
+from platform_portal.access import may, portal_view, require
+from platform_portal.audit import history_entries
 
 
-@login_required
+def _plan(request, fiscal_year):
+    return get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
+
+
+def _measure(plan, measure_id):
+    return get_object_or_404(
+        Measure.objects.select_related("section__parent", "section__plan"), pk=measure_id, section__plan=plan
+    )
+
+
+def _attach_status(tree, plan, today):
+    achievements = plan_achievements(plan, today)
+    statuses = progress.latest_statuses(plan)
+    for node in tree:
+        for section in node.walk():
+            for measure in section.measures:
+                measure.status = statuses.get(measure.pk) or progress.MeasureStatus()
+                measure.kpi_lines = [(kpi, achievements[kpi.pk]) for kpi in measure.kpis.all()]
+    return statuses
+
+
+@portal_view("view_plan")
 def roadmap(request, fiscal_year):
-    platform = platform_of(request.user)
-    plan = get_object_or_404(platform.plans, fiscal_year=fiscal_year)
+    platform = request.platform
+    plan = _plan(request, fiscal_year)
+    tree = roadmap_tree(plan)
+    _attach_status(tree, plan, timezone.localdate())
+    form = RoadmapFilterForm(
+        request.GET or None,
+        categories=platform.support_categories.all(),
+        bodies=platform.member_bodies.filter(membership="member"),
+    )
+    measure_ids = None
+    if form.is_valid() and any(form.cleaned_data.values()):
+        data = form.cleaned_data
+        measure_ids = set()
+        for node in tree:
+            for section in node.walk():
+                for measure in section.measures:
+                    if data["category"] and data["category"] not in {c.pk for c in measure.categories.all()}:
+                        continue
+                    if data["status"] and data["status"] not in measure.status.progress_values:
+                        continue
+                    measure_ids.add(measure.pk)
+        if data["body"]:
+            body = platform.member_bodies.get(pk=data["body"])
+            measure_ids &= set(measures_for_body(body, plan).values_list("pk", flat=True))
+        tree = filter_tree(tree, measure_ids)
     return render(
         request,
         "plans/roadmap.html",
@@ -16,15 +75,176 @@ def roadmap(request, fiscal_year):
             "platform": platform,
             "platform_name": platform.name_for_fiscal_year(fiscal_year),
             "plan": plan,
-            "tree": roadmap_tree(plan),
+            "tree": tree,
+            "form": form,
+            "filtered": measure_ids is not None,
+            "can_review": may(request.user, "review_progress"),
         },
     )
 
 
-def _stub(*args, **kwargs):
-    from django.http import Http404
+@portal_view("report_own_progress")
+def my_tasks(request, fiscal_year):
+    plan = _plan(request, fiscal_year)
+    body = request.user.member_body
+    if body is None:
+        raise Http404
+    measures = list(
+        measures_for_body(body, plan)
+        .select_related("section__parent")
+        .prefetch_related("kpis", "responsible_parties")
+        .order_by("section__order", "order", "id")
+    )
+    achievements = plan_achievements(plan, timezone.localdate())
+    periods = list(plan.reporting_periods.all())
+    reports = {
+        (r.measure_id, r.period_id): r
+        for r in ProgressReport.objects.filter(member_body=body, period__plan=plan)
+    }
+    for measure in measures:
+        measure.kpi_lines = [(kpi, achievements[kpi.pk]) for kpi in measure.kpis.all()]
+        measure.period_reports = [(period, reports.get((measure.pk, period.pk))) for period in periods]
+    return render(request, "plans/my_tasks.html", {"plan": plan, "body": body, "measures": measures, "periods": periods})
 
-    raise Http404
+
+@portal_view("report_own_progress")
+def report_edit(request, fiscal_year, measure_id, period_id):
+    plan = _plan(request, fiscal_year)
+    measure = _measure(plan, measure_id)
+    period = get_object_or_404(plan.reporting_periods, pk=period_id)
+    require(request.user, "report_own_progress", measure)
+    body = request.user.member_body
+    report = ProgressReport.objects.filter(measure=measure, period=period, member_body=body).first() or ProgressReport(
+        measure=measure, period=period, member_body=body
+    )
+    editable = progress.is_editable_by_body(report)
+    form = ProgressReportForm(request.POST or None, instance=report, initial={"version": report.version})
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(f"この報告は{report.get_review_status_display()}のため編集できません。")
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in progress.REPORT_FIELDS}
+            submit = "submit" in request.POST
+            try:
+                saved = progress.save_report(
+                    ProgressReport.objects.get(pk=report.pk) if report.pk else report,
+                    values, submit=submit, user=request.user, posted_version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for name, errors in exc.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, "報告を提出しました。" if submit else "下書きを保存しました。")
+                if submit:
+                    return redirect("plans:my_tasks", plan.fiscal_year)
+                return redirect("plans:report_edit", plan.fiscal_year, measure.pk, period.pk)
+    return render(
+        request,
+        "plans/report_edit.html",
+        {"plan": plan, "measure": measure, "period": period, "report": report, "form": form, "editable": editable,
+         "comments": report.comments.select_related("author") if report.pk else []},
+    )
 
 
-my_tasks = report_edit = report_detail = report_review = consolidation = summary_edit = _stub
+def _report(request, pk):
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("measure__section__plan", "measure__section__parent", "period", "member_body"),
+        pk=pk, measure__section__plan__platform=request.platform,
+    )
+    if not progress.can_view(request.user, report):
+        raise Http404
+    return report
+
+
+@portal_view("view_plan", "report_own_progress")
+def report_detail(request, pk):
+    report = _report(request, pk)
+    return render(
+        request,
+        "plans/report_detail.html",
+        {
+            "report": report,
+            "plan": report.measure.section.plan,
+            "comments": report.comments.select_related("author"),
+            "entries": history_entries(report.history.select_related("history_user")),
+            "can_review": may(request.user, "review_progress", report),
+        },
+    )
+
+
+@require_POST
+@portal_view("review_progress")
+def report_review(request, pk):
+    report = _report(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        progress.review(report, action, request.POST.get("body", ""), user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, {"comment": "コメントを記入しました。", "accept": "報告を確認済にしました。", "return": "報告を差し戻しました。"}[action])
+    return redirect("plans:report_detail", report.pk)
+
+
+@portal_view("review_progress", "consolidate_progress")
+def consolidation(request, fiscal_year, period_id=None):
+    plan = _plan(request, fiscal_year)
+    periods = list(plan.reporting_periods.all())
+    if period_id is None:
+        today = timezone.localdate()
+        started = [p for p in periods if p.starts_on <= today]
+        period = (started or periods or [None])[-1]
+        if period is None:
+            raise Http404("報告期間が登録されていません。")
+    else:
+        period = next((p for p in periods if p.pk == period_id), None)
+        if period is None:
+            raise Http404
+    measures = list(
+        Measure.objects.filter(section__plan=plan)
+        .select_related("section__parent")
+        .prefetch_related("responsible_parties")
+        .order_by("section__order", "order", "id")
+    )
+    bodies = progress.measure_bodies(plan, measures)
+    reports = {}
+    for report in ProgressReport.objects.filter(period=period).select_related("member_body"):
+        reports[(report.measure_id, report.member_body_id)] = report
+    summaries = {s.measure_id: s for s in ProgressSummary.objects.filter(period=period)}
+    for measure in measures:
+        measure.rows = []
+        for body in bodies[measure.pk]:
+            report = reports.get((measure.pk, body.pk))
+            visible = report if report is not None and report.review_status != ProgressReport.Review.DRAFT else None
+            measure.rows.append((body, visible))
+        measure.missing = [body for body, report in measure.rows if report is None]
+        measure.summary = summaries.get(measure.pk)
+    return render(
+        request,
+        "plans/consolidation.html",
+        {"plan": plan, "period": period, "periods": periods, "measures": measures,
+         "can_consolidate": may(request.user, "consolidate_progress")},
+    )
+
+
+@portal_view("consolidate_progress")
+def summary_edit(request, fiscal_year, period_id, measure_id):
+    plan = _plan(request, fiscal_year)
+    period = get_object_or_404(plan.reporting_periods, pk=period_id)
+    measure = _measure(plan, measure_id)
+    summary = ProgressSummary.objects.filter(measure=measure, period=period).first() or ProgressSummary(measure=measure, period=period)
+    reports = list(
+        ProgressReport.objects.filter(measure=measure, period=period).exclude(review_status=ProgressReport.Review.DRAFT).select_related("member_body")
+    )
+    initial = {} if summary.pk else {"summary": progress.default_summary_text(reports)}
+    form = ProgressSummaryForm(request.POST or None, instance=summary, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        summary = form.save(commit=False)
+        summary.updated_by = request.user
+        summary.save()
+        messages.success(request, f"「{measure}」の進捗をとりまとめました。")
+        return redirect("plans:consolidation_period", plan.fiscal_year, period.pk)
+    return render(request, "plans/summary_edit.html", {"plan": plan, "period": period, "measure": measure, "form": form, "reports": reports})

@@ -100,7 +100,7 @@ def test_user_without_body_sees_explanation(client, db):
 # of the request transaction (ATOMIC_REQUESTS), the session, the user and the user's body; the
 # home page for the lead also gathers the dashboard (tests/test_dashboard.py keeps it constant).
 HOME_QUERIES = 21
-ROADMAP_QUERIES = 14
+ROADMAP_QUERIES = 23
 
 
 def test_home_query_count_is_pinned(client, lead, django_assert_num_queries):
