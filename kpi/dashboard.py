@@ -44,7 +44,7 @@ def build_dashboard(plan, as_of: date) -> Dashboard:
     achievements = plan_achievements(plan, as_of)
     kpis = (
         Kpi.objects.filter(pk__in=achievements)
-        .select_related("measure__section__parent")
+        .select_related("measure__section__parent__parent")
         .order_by("measure__section__order", "measure__order", "order", "id")
     )
     return Dashboard(

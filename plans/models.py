@@ -163,6 +163,15 @@ class Measure(PlatformOwned, models.Model):
         head = self.title or self.description[:40]
         return f"{self.number} {head}".strip()
 
+    @property
+    def code(self) -> str:
+        """Its place in the roadmap as people cite it: 2(1)ア①. Select the section's parents along."""
+        parts, section = [], self.section
+        while section is not None:
+            parts.append(section.number)
+            section = section.parent
+        return "".join(reversed(parts)) + self.number
+
 
 class ReportingPeriod(PlatformOwned, models.Model):
     """進捗報告の対象期間 (上半期, 第1回協議会まで …) within a plan's fiscal year."""

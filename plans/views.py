@@ -26,7 +26,7 @@ def _plan(request, fiscal_year):
 
 def _measure(plan, measure_id):
     return get_object_or_404(
-        Measure.objects.select_related("section__parent", "section__plan"), pk=measure_id, section__plan=plan
+        Measure.objects.select_related("section__parent__parent", "section__plan"), pk=measure_id, section__plan=plan
     )
 
 
@@ -91,7 +91,7 @@ def my_tasks(request, fiscal_year):
         raise Http404
     measures = list(
         measures_for_body(body, plan)
-        .select_related("section__parent")
+        .select_related("section__parent__parent")
         .prefetch_related("kpis", "responsible_parties")
         .order_by("section__order", "order", "id")
     )
@@ -151,7 +151,7 @@ def report_edit(request, fiscal_year, measure_id, period_id):
 
 def _report(request, pk):
     report = get_object_or_404(
-        ProgressReport.objects.select_related("measure__section__plan", "measure__section__parent", "period", "member_body"),
+        ProgressReport.objects.select_related("measure__section__plan", "measure__section__parent__parent", "period", "member_body"),
         pk=pk, measure__section__plan__platform=request.platform,
     )
     if not progress.can_view(request.user, report):
@@ -205,7 +205,7 @@ def consolidation(request, fiscal_year, period_id=None):
             raise Http404
     measures = list(
         Measure.objects.filter(section__plan=plan)
-        .select_related("section__parent")
+        .select_related("section__parent__parent")
         .prefetch_related("responsible_parties")
         .order_by("section__order", "order", "id")
     )

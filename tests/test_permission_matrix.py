@@ -84,7 +84,7 @@ ROWS = [
     Row(
         "kpi:entry_body",
         lambda w: reverse("kpi:entry_body", args=[FY, w["bureau"].pk]),
-        statuses(302, 404, 403, 200, 403, 200, 403, 403),
+        statuses(302, 404, 403, 302, 403, 302, 403, 403),
         "bureau_staff",
         method="post",
     ),
