@@ -45,3 +45,28 @@ def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) ->
     with audit_scope():
         bulk_create_audited(figures, KpiFigure)
     return len(figures)
+
+
+def generate_demo_submissions(plan) -> int:
+    """Submission states for the demo: early months approved, then one submitted, one returned, the rest open."""
+    from kpi.models import FigureSubmission
+    from kpi.reporting import reporting_bodies
+
+    months = fiscal_months(plan.fiscal_year)
+    submissions = []
+    for index, body in enumerate(reporting_bodies(plan)):
+        for month in months[:9]:
+            submissions.append(FigureSubmission(plan=plan, member_body=body, month=month, status=FigureSubmission.Status.APPROVED))
+        if index == 0:
+            submissions.append(FigureSubmission(plan=plan, member_body=body, month=months[9], status=FigureSubmission.Status.SUBMITTED))
+        elif index == 1:
+            submissions.append(
+                FigureSubmission(
+                    plan=plan, member_body=body, month=months[9], status=FigureSubmission.Status.RETURNED,
+                    reason="1月の件数が前月から大きく減っています。集計を確認してください。",
+                )
+            )
+    FigureSubmission.objects.filter(plan=plan).delete()
+    with audit_scope():
+        bulk_create_audited(submissions, FigureSubmission)
+    return len(submissions)

@@ -43,3 +43,24 @@ def create_demo_users(platform) -> list[User]:
         user.access_roles.set([role])
         users.append(user)
     return users
+
+
+def create_demo_municipal_user(platform) -> User:
+    """A municipal platform's staff account for the platform's first municipality (demo data only)."""
+    from municipal_pf.models import MunicipalAccount, MunicipalPlatform
+
+    municipality = platform.prefecture.municipalities.order_by("code").first()
+    municipal_platform, _ = MunicipalPlatform.objects.get_or_create(
+        platform=platform,
+        municipality=municipality,
+        defaults={"status": MunicipalPlatform.Status.ESTABLISHED, "secretariat_department": "福祉担当課（デモ）"},
+    )
+    user, _ = User.objects.update_or_create(
+        username="municipal",
+        defaults={"display_name": f"{municipality} 市町村ＰＦ担当", "member_body": None, "email": "municipal@example.jp"},
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.access_roles.set(AccessRole.objects.filter(platform=platform, code="municipal_staff"))
+    MunicipalAccount.objects.update_or_create(user=user, defaults={"municipal_platform": municipal_platform})
+    return user

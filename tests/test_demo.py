@@ -27,3 +27,15 @@ def test_seed_demo_gives_every_access_role_a_user_and_a_full_year(gunma, plan202
 def test_demo_user_can_sign_in(client, gunma):
     call_command("seed_demo", "--no-figures", stdout=StringIO())
     assert client.login(username="deputy", password="demo-pass-2025")
+
+
+def test_demo_shows_every_workflow_state(gunma, plan2025):
+    from kpi.models import FigureSubmission
+    from plans.models import ProgressReport
+    from proposals.models import PolicyProposal
+
+    call_command("seed_demo", stdout=StringIO())
+    assert set(FigureSubmission.objects.filter(plan=plan2025).values_list("status", flat=True)) == {"approved", "submitted", "returned"}
+    assert set(ProgressReport.objects.values_list("review_status", flat=True)) == {"draft", "submitted", "accepted", "returned"}
+    assert PolicyProposal.objects.filter(platform=gunma).count() == 3
+    assert User.objects.get(username="municipal").municipal_account.municipal_platform.platform == gunma

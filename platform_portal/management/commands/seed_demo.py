@@ -3,8 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from kpi.demo import generate_demo_figures
-from members.demo import DEMO_PASSWORD, create_demo_users
+from kpi.demo import generate_demo_figures, generate_demo_submissions
+from members.demo import DEMO_PASSWORD, create_demo_municipal_user, create_demo_users
+from plans.demo import generate_demo_progress
 from platform_portal.loader import load_directory
 from proposals.demo import generate_demo_proposals
 
@@ -19,10 +20,14 @@ class Command(BaseCommand):
     def handle(self, no_figures, **options):
         result = load_directory(settings.BASE_DIR / "fixtures" / "gunma")
         users = create_demo_users(result.platform)
+        users.append(create_demo_municipal_user(result.platform))
         figures = 0
         if not no_figures:
             for plan in result.platform.plans.all():
                 figures += generate_demo_figures(plan)
+                generate_demo_submissions(plan)
+        for plan in result.platform.plans.all():
+            generate_demo_progress(plan)
         generate_demo_proposals(result.platform)
         self.stdout.write(self.style.SUCCESS(f"{result.platform} のデモデータを用意しました（架空の月次実績 {figures} 件）。"))
         self.stdout.write(f"デモ利用者（パスワードはすべて {DEMO_PASSWORD}）:")
