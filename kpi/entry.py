@@ -147,9 +147,10 @@ def lock_reason(submission: FigureSubmission | None) -> str:
         return ""
     month = f"{submission.month.month}月"
     if submission.status == FigureSubmission.Status.APPROVED:
-        who = f"{submission.decided_by}が" if submission.decided_by else ""
-        when = f"{wareki_date(timezone.localtime(submission.decided_at))} " if submission.decided_at else ""
-        return f"{month}は承認済（{when}{who}承認）のため編集できません。修正が必要な場合は事務局に再開を依頼してください。"
+        when = wareki_date(timezone.localtime(submission.decided_at)) if submission.decided_at else ""
+        who = f"{submission.decided_by}が承認" if submission.decided_by else ""
+        detail = f"（{' '.join(filter(None, (when, who)))}）" if when or who else ""
+        return f"{month}は承認済{detail}のため編集できません。修正が必要な場合は事務局に再開を依頼してください。"
     return f"{month}は提出済で承認待ちのため編集できません。修正が必要な場合は事務局に差戻しを依頼してください。"
 
 
@@ -261,7 +262,7 @@ class _Conflict(Exception):
 def _write(plan, body, changes, grid, user) -> int:
     current = {
         (f.kpi_id, f.month): f
-        for f in KpiFigure.objects.select_for_update().filter(kpi__measure__section__plan=plan, member_body=body).select_related("updated_by")
+        for f in KpiFigure.objects.select_for_update(of=("self",)).filter(kpi__measure__section__plan=plan, member_body=body).select_related("updated_by")
     }
     # A month may have been submitted or approved since the page was loaded.
     locked_now = {

@@ -8,4 +8,8 @@ def portal(request):
         return {}
     if not hasattr(request, "nav_plan"):
         request.nav_plan = working_plan(platform)
-    return {"nav_plan": request.nav_plan, "platform": platform}
+    context = {"nav_plan": request.nav_plan, "platform": platform}
+    if request.nav_plan is not None:
+        # The header shows the platform's name in force in the year being worked on (names are prefetched).
+        context["platform_name"] = platform.name_for_fiscal_year(request.nav_plan.fiscal_year)
+    return context

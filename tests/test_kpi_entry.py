@@ -151,7 +151,7 @@ def test_history_page_shows_each_change_and_takes_a_comment(client, bureau_staff
     assert "作成" in html and "変更" in html and str(bureau_staff) in html
     client.post(history_url, {"comment": "4月は窓口を一部休止", "version": "2"})
     assert stored(kpi, bureau).comment == "4月は窓口を一部休止"
-    assert "💬" in client.get(url(bureau)).content.decode()
+    assert "コメント有" in client.get(url(bureau)).content.decode()
     # a stale comment form is refused
     client.post(history_url, {"comment": "上書き", "version": "2"})
     assert stored(kpi, bureau).comment == "4月は窓口を一部休止"
