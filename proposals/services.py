@@ -40,29 +40,24 @@ def may_withdraw(user, proposal) -> bool:
 
 
 def plan_measures(plan):
-    """The measures of a plan with their labels (2(1)ア① 見出し…), in roadmap order, in two queries."""
+    """The measures of a plan, in roadmap order, and its sections by id, in two queries."""
     if plan is None:
         return Measure.objects.none(), {}
     sections = {s.pk: s for s in plan.sections.all()}
+    for section in sections.values():
+        # The tree in memory, so that Measure.code walks it without a query per level.
+        section.parent = sections.get(section.parent_id)
     measures = Measure.objects.filter(section__plan=plan).order_by("section__order", "order", "id")
     return measures, sections
 
 
-def section_path(section_id, sections) -> str:
-    """"2(1)ア" for the section ア under (1) under 2."""
-    parts = []
-    while section_id is not None:
-        section = sections[section_id]
-        parts.append(section.number)
-        section_id = section.parent_id
-    return "".join(reversed(parts))
-
-
 def measure_label(measure, sections, length: int = 40) -> str:
+    """"2(1)ア① 見出し…" for a choice list."""
+    measure.section = sections[measure.section_id]
     head = measure.title or measure.description
     if len(head) > length:
         head = head[:length] + "…"
-    return f"{section_path(measure.section_id, sections)}{measure.number} {head}"
+    return f"{measure.code} {head}"
 
 
 # --- Handling ----------------------------------------------------------------------------------

@@ -48,60 +48,24 @@ def _plain_static_storage(settings):
 # Bodies: 群馬労働局 and 群馬県（産業経済部） enter KPI figures; ハローワーク is responsible for
 # measures (through 労働局 and 全機関・団体) but enters no figures; 連合群馬 is responsible only
 # through 全機関・団体.
-@pytest.fixture
-def lead_user(gunma):
-    from tests.factories import make_user
+def _gunma_user(username, body_name, role_code):
+    @pytest.fixture
+    def fixture(gunma):
+        from tests.factories import make_user
 
-    return make_user(gunma, username="lead", body_name="群馬労働局", role_code="lead_secretariat")
+        return make_user(gunma, username=username, body_name=body_name, role_code=role_code)
 
-
-@pytest.fixture
-def bureau_staff(gunma):
-    from tests.factories import make_user
-
-    return make_user(gunma, username="bureau", body_name="群馬労働局", role_code="member_staff")
+    return fixture
 
 
-@pytest.fixture
-def deputy_user(gunma):
-    from tests.factories import make_user
-
-    return make_user(gunma, username="deputy", body_name="群馬県（産業経済部）", role_code="deputy_secretariat")
-
-
-@pytest.fixture
-def welfare_user(gunma):
-    from tests.factories import make_user
-
-    return make_user(gunma, username="welfare", body_name="群馬県（健康福祉部）", role_code="municipal_liaison")
-
-
-@pytest.fixture
-def hw_user(gunma):
-    from tests.factories import make_user
-
-    return make_user(gunma, username="hw", body_name="ハローワーク", role_code="member_staff")
-
-
-@pytest.fixture
-def rengo_user(gunma):
-    from tests.factories import make_user
-
-    return make_user(gunma, username="rengo", body_name="日本労働組合総連合会群馬県連合会", role_code="member_staff")
-
-
-@pytest.fixture
-def chair_user(gunma):
-    from tests.factories import make_user
-
-    return make_user(gunma, username="chair", body_name="群馬労働局", role_code="chair")
-
-
-@pytest.fixture
-def observer_user(gunma):
-    from tests.factories import make_user
-
-    return make_user(gunma, username="observer", body_name="（株）上毛新聞社", role_code="observer")
+lead_user = _gunma_user("lead", "群馬労働局", "lead_secretariat")
+bureau_staff = _gunma_user("bureau", "群馬労働局", "member_staff")
+deputy_user = _gunma_user("deputy", "群馬県（産業経済部）", "deputy_secretariat")
+welfare_user = _gunma_user("welfare", "群馬県（健康福祉部）", "municipal_liaison")
+hw_user = _gunma_user("hw", "ハローワーク", "member_staff")
+rengo_user = _gunma_user("rengo", "日本労働組合総連合会群馬県連合会", "member_staff")
+chair_user = _gunma_user("chair", "群馬労働局", "chair")
+observer_user = _gunma_user("observer", "（株）上毛新聞社", "observer")
 
 
 @pytest.fixture
