@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kpi",
     "municipal_pf",
     "proposals",
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("kpi/", include("kpi.urls")),
     path("proposals/", include("proposals.urls")),
+    path("exports/", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -159,6 +159,18 @@ ROWS = [
         statuses(302, 403, 403, 403, 403, 200, 403, 403),
         "hw_user",
     ),
+    # Exports: every role here may read figures; another platform gets its own year's data.
+    Row("exports:menu", lambda w: reverse("exports:menu", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 200, 200), "bureau_staff"),
+    *(
+        Row(
+            "exports:download",
+            lambda w, export_id=export_id: reverse("exports:download", args=[FY, export_id]),
+            statuses(302, 200, 200, 200, 200, 200, 200, 200),
+            "bureau_staff",
+        )
+        for export_id in ("progress_xlsx", "figures_csv", "progress_csv")
+    ),
+    Row("exports:download", lambda w: reverse("exports:download", args=[FY, "no_such_export"]), statuses(302, 404, 404, 404, 404, 404, 404, 404), "bureau_staff"),
     # Proposals: 経営者協会 proposed; keieisha staff is the responsible body's.
     Row("proposals:list", lambda w: reverse("proposals:list"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
     Row("proposals:new", lambda w: reverse("proposals:new"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),

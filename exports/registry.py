@@ -1,0 +1,112 @@
+"""One registry of exports: each declares its id, name, the permission it needs and how it renders.
+
+The exports menu is the registry filtered by the user's permissions, and every file is built from
+the same gathering functions as the screens, so a file never holds more than the screen shows.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from exports.csv import render_csv
+from exports.data import gather
+from exports.xlsx import render_progress_workbook
+from kpi.models import KpiFigure
+from plans.models import ProgressReport
+from platform_portal.access import may
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+class Export:
+    id: str
+    name: str
+    description: str = ""
+    permission: str
+    takes_encoding = False
+
+    def render(self, plan, *, encoding: str = "utf-8-sig", as_of: date | None = None) -> ExportFile:
+        raise NotImplementedError
+
+    def filename(self, plan, suffix: str) -> str:
+        return f"{plan.platform.code}_{plan.fiscal_year}_{self.id}.{suffix}"
+
+
+REGISTRY: dict[str, Export] = {}
+
+
+def register(cls):
+    REGISTRY[cls.id] = cls()
+    return cls
+
+
+def available(user) -> list[Export]:
+    return [export for export in REGISTRY.values() if may(user, export.permission)]
+
+
+@register
+class ProgressWorkbook(Export):
+    id = "progress_xlsx"
+    name = "工程表・進捗状況（Excel）"
+    description = "工程表（階層の結合セル）、ＫＰＩの月別実績と達成率、実施主体ごとのシート。A4横・印刷タイトル付き。"
+    permission = "view_figures"
+
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None):
+        data = gather(plan, as_of or timezone.localdate())
+        name = plan.platform.name_for_fiscal_year(plan.fiscal_year)
+        return ExportFile(self.filename(plan, "xlsx"), XLSX, render_progress_workbook(data, name.name if name else str(plan.platform)))
+
+
+@register
+class FiguresCsv(Export):
+    id = "figures_csv"
+    name = "ＫＰＩ月次実績（CSV）"
+    description = "指標・入力機関・月ごとの実績。Excel で開ける UTF-8（BOM付き）または Shift_JIS。"
+    permission = "view_figures"
+    takes_encoding = True
+
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None):
+        figures = (
+            KpiFigure.objects.filter(kpi__measure__section__plan=plan)
+            .select_related("kpi", "member_body")
+            .order_by("kpi__measure__section__order", "kpi__measure__order", "kpi__order", "kpi_id", "member_body__order", "month")
+        )
+        header = ["年度", "指標", "入力機関", "対象月", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
+        rows = (
+            [plan.fiscal_year, f.kpi.name, f.member_body.name, f"{f.month:%Y-%m}", f.value, f.numerator, f.denominator,
+             f.text_value, {True: "はい", False: "いいえ"}.get(f.yes_no, ""), f.comment]
+            for f in figures
+        )
+        return ExportFile(self.filename(plan, "csv"), f"{CSV}; charset={encoding}", render_csv(header, rows, encoding))
+
+
+@register
+class ProgressCsv(Export):
+    id = "progress_csv"
+    name = "進捗報告（CSV）"
+    description = "提出された進捗報告（下書きは含みません）。"
+    permission = "view_plan"
+    takes_encoding = True
+
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None):
+        reports = (
+            ProgressReport.objects.filter(period__plan=plan)
+            .exclude(review_status=ProgressReport.Review.DRAFT)
+            .select_related("period", "member_body", "measure__section__parent__parent")
+            .order_by("period__starts_on", "measure__section__order", "measure__order", "member_body__order")
+        )
+        header = ["報告期間", "取組", "報告機関", "進捗状況", "確認状況", "実施内容", "成果", "課題", "今後の取組", "確認コメント"]
+        rows = (
+            [r.period.name, r.measure.code, r.member_body.name, r.get_progress_display(), r.get_review_status_display(),
+             r.activities, r.results, r.issues, r.next_steps, r.review_comment]
+            for r in reports
+        )
+        return ExportFile(self.filename(plan, "csv"), f"{CSV}; charset={encoding}", render_csv(header, rows, encoding))

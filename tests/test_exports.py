@@ -1,0 +1,138 @@
+"""Exports read back: the Excel progress report, CSV in both encodings, the registry and the download log."""
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from exports.csv import neutralise
+from exports.models import ExportLog
+from exports.registry import REGISTRY, available
+from kpi.models import Kpi, KpiFigure
+from members.models import AccessRole, User
+from plans.models import ProgressReport
+
+
+@pytest.fixture
+def figures(plan2025, gunma):
+    bureau = gunma.member_bodies.get(name="群馬労働局")
+    placements = Kpi.objects.get(measure__section__plan=plan2025, name="ハローワークにおける紹介就職件数")
+    training = Kpi.objects.get(measure__section__plan=plan2025, name__contains="求職者支援訓練")
+    KpiFigure.objects.create(kpi=placements, member_body=bureau, month=date(2025, 4, 1), value=1500, comment='=HYPERLINK("http://x")')
+    KpiFigure.objects.create(kpi=placements, member_body=bureau, month=date(2025, 5, 1), value=1600)
+    KpiFigure.objects.create(kpi=training, member_body=bureau, month=date(2025, 4, 1), numerator=37, denominator=50)
+    return placements, training
+
+
+def download(client, user, export_id, **params):
+    client.force_login(user)
+    response = client.get(reverse("exports:download", args=[2025, export_id]), params)
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def test_excel_report_holds_the_database_figures_and_prints_on_a4_landscape(client, lead_user, figures):
+    placements, training = figures
+    response = download(client, lead_user, "progress_xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="gunma_2025_progress_xlsx.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[:2] == ["工程表", "ＫＰＩ"]
+    assert "労働局" in workbook.sheetnames and "ハローワーク" in workbook.sheetnames
+    kpi_sheet = workbook["ＫＰＩ"]
+    rows = {row[1]: row for row in kpi_sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[placements.name][3:5] == (1500, 1600)  # 4月, 5月
+    assert rows[placements.name][15] == 3100  # 累計
+    assert rows[training.name][3] == Decimal("74.0") or rows[training.name][3] == 74
+    for sheet in (workbook["工程表"], kpi_sheet):
+        assert sheet.page_setup.orientation == "landscape"
+        assert str(sheet.page_setup.paperSize) == "9"  # A4
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.oddFooter.center.text == "&P / &N"
+        assert sheet.print_title_rows
+    roadmap = workbook["工程表"]
+    assert roadmap.print_title_rows == "$1:$2"
+    assert any(r.min_col == 1 and r.max_row > r.min_row for r in roadmap.merged_cells.ranges)  # 項目 spans its rows
+    texts = [c for row in roadmap.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("2 安定就職に向けた取組" in t for t in texts)
+    assert roadmap.column_dimensions["D"].width >= 40
+
+
+def test_csv_decodes_in_both_encodings_and_neutralises_formulas(client, lead_user, figures):
+    for encoding in ("utf-8-sig", "cp932"):
+        content = download(client, lead_user, "figures_csv", encoding=encoding).content
+        if encoding == "utf-8-sig":
+            assert content.startswith(b"\xef\xbb\xbf")
+        text = content.decode(encoding)
+        assert text.splitlines()[0].startswith("年度,指標,入力機関,対象月")
+        assert "ハローワークにおける紹介就職件数,群馬労働局,2025-04,1500" in text
+        assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text
+
+
+def test_neutralise_covers_every_formula_start():
+    assert [neutralise(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "普通")] == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "普通"]
+    assert neutralise(Decimal("-3")) == "-3"  # numbers stay numbers
+
+
+def test_progress_csv_leaves_out_drafts(client, lead_user, hw_user, plan2025):
+    period = plan2025.reporting_periods.first()
+    measure = Kpi.objects.get(measure__section__plan=plan2025, name="ハローワークにおける紹介就職件数").measure
+    ProgressReport.objects.create(measure=measure, period=period, member_body=hw_user.member_body, activities="下書きの内容")
+    text = download(client, lead_user, "progress_csv").content.decode("utf-8-sig")
+    assert "下書きの内容" not in text
+    ProgressReport.objects.update(review_status="submitted")
+    assert "下書きの内容" in download(client, lead_user, "progress_csv").content.decode("utf-8-sig")
+
+
+def test_menu_offers_only_what_the_user_may_take(client, gunma, lead_user):
+    municipal = User.objects.create_user(username="m", password="x", member_body=gunma.member_bodies.get(name="安中市"))
+    municipal.access_roles.set(AccessRole.objects.filter(platform=gunma, code="municipal_staff"))
+    assert [e.id for e in available(municipal)] == ["progress_csv"]
+    assert {e.id for e in available(lead_user)} == set(REGISTRY)
+    client.force_login(municipal)
+    assert "工程表・進捗状況（Excel）" not in client.get(reverse("exports:menu", args=[2025])).content.decode()
+    assert client.get(reverse("exports:download", args=[2025, "progress_xlsx"])).status_code == 403
+    assert client.get(reverse("exports:download", args=[2025, "no_such_export"])).status_code == 404
+
+
+def test_every_download_is_logged(client, lead_user, figures):
+    download(client, lead_user, "progress_xlsx")
+    log = ExportLog.objects.get()
+    assert (log.user, log.export_id, log.fiscal_year, log.filename, log.via) == (lead_user, "progress_xlsx", 2025, "gunma_2025_progress_xlsx.xlsx", "web")
+    assert log.size > 0
+    assert "gunma_2025_progress_xlsx.xlsx" in client.get(reverse("exports:menu", args=[2025])).content.decode()
+
+
+def test_command_line_renders_the_same_export(tmp_path, gunma, figures):
+    output = tmp_path / "report.xlsx"
+    call_command("export", "progress_xlsx", "--platform", "gunma", "--fiscal-year", "2025", "--output", str(output), stdout=io.StringIO())
+    rows = {row[1]: row for row in load_workbook(output)["ＫＰＩ"].iter_rows(min_row=2, values_only=True)}
+    assert rows["ハローワークにおける紹介就職件数"][15] == 3100
+    assert ExportLog.objects.get().via == "command"
+
+
+def test_another_platform_gets_its_own_data_only(client, other_platform_user, figures):
+    text = download(client, other_platform_user, "figures_csv").content.decode("utf-8-sig")
+    assert "群馬" not in text and "ハローワークにおける紹介就職件数" not in text
+
+
+EXCEL_QUERIES = 28
+
+
+def test_excel_export_query_count_is_constant_with_tenfold_data(client, lead_user, plan2025, gunma, figures, django_assert_num_queries):
+    client.force_login(lead_user)
+    url = reverse("exports:download", args=[2025, "progress_xlsx"])
+    with django_assert_num_queries(EXCEL_QUERIES):
+        client.get(url)
+    measure = figures[0].measure
+    bodies = list(gunma.member_bodies.all()[:3])
+    for i in range(20):
+        kpi = Kpi.objects.create(measure=measure, name=f"追加指標{i}", target_value=10, target_period="month", unit="件")
+        kpi.reporting_bodies.set(bodies)
+        KpiFigure.objects.bulk_create(KpiFigure(kpi=kpi, member_body=b, month=date(2025, 6, 1), value=2) for b in bodies)
+    with django_assert_num_queries(EXCEL_QUERIES):
+        response = client.get(url)
+    rows = {row[1]: row for row in load_workbook(io.BytesIO(response.content))["ＫＰＩ"].iter_rows(min_row=2, values_only=True)}
+    assert rows["追加指標19"][5] == 6
