@@ -21,3 +21,38 @@ class ExportLog(PlatformOwned, models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.filename}"
+
+
+class ExportJob(PlatformOwned, models.Model):
+    """An export made in the background: the page polls it, then offers the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待機中"
+        RUNNING = "running", "作成中"
+        DONE = "done", "完了"
+        FAILED = "failed", "失敗"
+
+    platform = models.ForeignKey("platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="export_jobs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="依頼者", on_delete=models.CASCADE, related_name="+")
+    export_id = models.CharField("出力の種類", max_length=50)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    encoding = models.CharField("文字コード", max_length=20, default="utf-8-sig")
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField("ファイル", upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField("ファイル名", max_length=200, blank=True)
+    content_type = models.CharField("種類", max_length=100, blank=True)
+    error = models.TextField("エラー", blank=True)
+    task_id = models.CharField("タスクID", max_length=64, blank=True)
+    created_at = models.DateTimeField("依頼日時", auto_now_add=True)
+    finished_at = models.DateTimeField("完了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "出力の作成"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.export_id} {self.fiscal_year} {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -32,6 +32,7 @@ class Export:
     description: str = ""
     permission: str
     takes_encoding = False
+    background = False  # offered as a background job too (files that take a while)
 
     def render(self, plan, *, encoding: str = "utf-8-sig", as_of: date | None = None) -> ExportFile:
         raise NotImplementedError
@@ -58,6 +59,7 @@ class ProgressWorkbook(Export):
     name = "工程表・進捗状況（Excel）"
     description = "工程表（階層の結合セル）、ＫＰＩの月別実績と達成率、実施主体ごとのシート。A4横・印刷タイトル付き。"
     permission = "view_figures"
+    background = True
 
     def render(self, plan, *, encoding="utf-8-sig", as_of=None):
         data = gather(plan, as_of or timezone.localdate())

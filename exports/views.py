@@ -1,10 +1,13 @@
+from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from exports.csv import ENCODINGS
-from exports.models import ExportLog
+from exports.models import ExportJob, ExportLog
 from exports.registry import REGISTRY, available
 from exports.services import render_and_log
+from exports.tasks import generate_export
 from platform_portal.access import may, portal_view, require
 
 
@@ -14,7 +17,11 @@ def menu(request, fiscal_year):
     logs = None
     if may(request.user, "manage_meetings"):
         logs = ExportLog.objects.filter(platform=request.platform).select_related("user")[:20]
-    return render(request, "exports/menu.html", {"plan": plan, "exports": available(request.user), "encodings": ENCODINGS, "logs": logs})
+    jobs = ExportJob.objects.filter(platform=request.platform, user=request.user)[:5]
+    return render(
+        request, "exports/menu.html",
+        {"plan": plan, "exports": available(request.user), "encodings": ENCODINGS, "logs": logs, "jobs": jobs},
+    )
 
 
 @portal_view("view_plan", "view_figures")
@@ -30,4 +37,54 @@ def download(request, fiscal_year, export_id):
     file = render_and_log(export.id, plan, user=request.user, encoding=encoding)
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
+
+
+@require_POST
+@portal_view("view_plan", "view_figures")
+def start(request, fiscal_year, export_id):
+    plan = get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
+    export = REGISTRY.get(export_id)
+    if export is None:
+        raise Http404
+    require(request.user, export.permission)
+    encoding = request.POST.get("encoding", "utf-8-sig")
+    job = ExportJob.objects.create(
+        platform=request.platform, user=request.user, export_id=export.id, fiscal_year=plan.fiscal_year,
+        encoding=encoding if encoding in ENCODINGS else "utf-8-sig",
+    )
+
+    def enqueue():
+        result = generate_export.enqueue(job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+    # Queued once the job row is committed, so that a worker never looks for a job it cannot see yet.
+    transaction.on_commit(enqueue)
+    return redirect("exports:job", job.pk)
+
+
+def _job(request, pk):
+    # A job is its requester's: nobody else sees that it exists.
+    return get_object_or_404(ExportJob, pk=pk, platform=request.platform, user=request.user)
+
+
+@portal_view("view_plan", "view_figures")
+def job(request, pk):
+    job = _job(request, pk)
+    return render(request, "exports/job.html", {"job": job, "export": REGISTRY.get(job.export_id)})
+
+
+@portal_view("view_plan", "view_figures")
+def job_file(request, pk):
+    job = _job(request, pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    require(request.user, REGISTRY[job.export_id].permission)
+    content = job.file.read()
+    ExportLog.objects.create(
+        platform=job.platform, user=request.user, export_id=job.export_id, fiscal_year=job.fiscal_year,
+        filename=job.filename, size=len(content), via="background",
+    )
+    response = HttpResponse(content, content_type=job.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response

@@ -136,3 +136,33 @@ def test_excel_export_query_count_is_constant_with_tenfold_data(client, lead_use
         response = client.get(url)
     rows = {row[1]: row for row in load_workbook(io.BytesIO(response.content))["ＫＰＩ"].iter_rows(min_row=2, values_only=True)}
     assert rows["追加指標19"][5] == 6
+
+
+def test_a_background_export_is_queued_run_by_a_worker_and_then_downloaded(client, lead_user, figures, settings, tmp_path, django_capture_on_commit_callbacks):
+    from exports.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(lead_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exports:start", args=[2025, "progress_xlsx"]))
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("exports:job", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "待機中" in page and 'http-equiv="refresh"' in page
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == "done" and job.task_id
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "完了" in page and "http-equiv" not in page
+    file = client.get(reverse("exports:job_file", args=[job.pk]))
+    rows = {row[1]: row for row in load_workbook(io.BytesIO(file.content))["ＫＰＩ"].iter_rows(min_row=2, values_only=True)}
+    assert rows["ハローワークにおける紹介就職件数"][15] == 3100
+    assert ExportLog.objects.get().via == "background"
+
+
+def test_a_job_is_visible_to_its_requester_only(client, lead_user, chair_user, figures):
+    from exports.models import ExportJob
+
+    job = ExportJob.objects.create(platform=lead_user.member_body.platform, user=lead_user, export_id="progress_xlsx", fiscal_year=2025)
+    client.force_login(chair_user)
+    assert client.get(reverse("exports:job", args=[job.pk])).status_code == 404

@@ -14,6 +14,9 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.base import ContentFile
+
+from exports.models import ExportJob
 from kpi.models import FigureSubmission, Kpi
 from plans.models import Measure, ProgressReport
 from proposals.models import PolicyProposal
@@ -40,7 +43,7 @@ class Row:
 
 
 @pytest.fixture
-def world(gunma, plan2025, hw_user, bureau_staff, lead_user):
+def world(gunma, plan2025, hw_user, bureau_staff, lead_user, settings, tmp_path):
     """One object of each kind the URLs point at, all on Gunma's platform."""
     bureau = gunma.member_bodies.get(name="群馬労働局")
     keieisha = gunma.member_bodies.get(name="（一社）群馬県経営者協会")
@@ -59,9 +62,12 @@ def world(gunma, plan2025, hw_user, bureau_staff, lead_user):
         period=period, member_body=hw_user.member_body, activities="下書き",
     )
     proposal = PolicyProposal.objects.create(platform=gunma, member_body=keieisha, title="提案", content="内容")
+    settings.MEDIA_ROOT = tmp_path
+    job = ExportJob(platform=gunma, user=lead_user, export_id="figures_csv", fiscal_year=2025, status="done", filename="f.csv", content_type="text/csv")
+    job.file.save("f.csv", ContentFile(b"x"), save=True)
     return {
         "plan": plan2025, "bureau": bureau, "kpi": placements, "measure": hw_measure, "period": period,
-        "submission": submitted, "report": report, "draft": draft, "proposal": proposal,
+        "submission": submitted, "report": report, "draft": draft, "proposal": proposal, "job": job,
     }
 
 
@@ -171,6 +177,16 @@ ROWS = [
         for export_id in ("progress_xlsx", "figures_csv", "progress_csv")
     ),
     Row("exports:download", lambda w: reverse("exports:download", args=[FY, "no_such_export"]), statuses(302, 404, 404, 404, 404, 404, 404, 404), "bureau_staff"),
+    Row(
+        "exports:start",
+        lambda w: reverse("exports:start", args=[FY, "progress_xlsx"]),
+        statuses(302, 302, 302, 302, 302, 302, 302, 302),
+        "bureau_staff",
+        method="post",
+    ),
+    # A background job is its requester's (the lead's) alone.
+    Row("exports:job", lambda w: reverse("exports:job", args=[w["job"].pk]), statuses(302, 404, 404, 404, 404, 200, 404, 404), "bureau_staff"),
+    Row("exports:job_file", lambda w: reverse("exports:job_file", args=[w["job"].pk]), statuses(302, 404, 404, 404, 404, 200, 404, 404), "bureau_staff"),
     # Proposals: 経営者協会 proposed; keieisha staff is the responsible body's.
     Row("proposals:list", lambda w: reverse("proposals:list"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
     Row("proposals:new", lambda w: reverse("proposals:new"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
