@@ -1,0 +1,52 @@
+"""Benchmark of the meeting materials on Gunma's full-year data (demo figures, every month).
+
+Run:  ./scripts/install.sh && SECRET_KEY=bench .venv/bin/python bench/exports.py [--repeat 5]
+It builds a throwaway SQLite database in a temporary directory (or uses DATABASE_URL when set to
+a database it may write), loads Gunma and a full year of figures, and times each export.
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="portal-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ["MEDIA_ROOT"] = workdir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_portal.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))
+
+    from exports.registry import REGISTRY
+    from plans.models import BusinessPlan
+
+    plan = BusinessPlan.objects.get(platform__code="gunma", fiscal_year=2025)
+    print(f"{'export':<16} {'median s':>9} {'min s':>7} {'size':>10}")
+    for export_id in ("progress_xlsx", "figures_csv", "progress_csv"):
+        times, size = [], 0
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            file = REGISTRY[export_id].render(plan)
+            times.append(time.perf_counter() - start)
+            size = len(file.content)
+        print(f"{export_id:<16} {statistics.median(times):>9.3f} {min(times):>7.3f} {size:>10,}")
+
+
+if __name__ == "__main__":
+    main()
