@@ -1,54 +1,131 @@
-"""What the home page shows for a plan: the reporting-rate view and every KPI's achievement to date."""
+"""What the home page shows for a plan: the reporting-rate view (報告状況) and every KPI's achievement to date.
+
+Gathered in a constant number of queries, whatever the number of KPIs, bodies or figures, so that
+the home page stays fast as a platform's data grows through the year.
+"""
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from kpi.choices import Outlook
+from kpi.achievement import Achievement
+from kpi.choices import MeasureType, Outlook
 from kpi.models import FigureSubmission, Kpi
-from kpi.reporting import reporting_matrix
+from kpi.reporting import ReportingMatrix, reporting_matrix
 from kpi.services import plan_achievements
+
+# The marks counted in the summary line; 対象外 is left out as it is not a judgement.
+SUMMARY_OUTLOOKS = (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK, Outlook.NO_DATA)
 
 
 @dataclass
 class KpiLine:
     kpi: Kpi
-    achievement: object
+    achievement: Achievement
 
     @property
     def outlook_label(self) -> str:
         return Outlook(self.achievement.outlook).label
 
     @property
+    def is_rate(self) -> bool:
+        return self.kpi.measure_type == MeasureType.RATE
+
+    @property
     def percent(self):
+        """達成率 in percent (actual ÷ target to date)."""
         ratio = self.achievement.ratio
         return None if ratio is None else ratio * 100
 
 
 @dataclass
+class KpiGroup:
+    """The KPIs under one top-level roadmap item (項目 1–4)."""
+
+    heading: str
+    lines: list[KpiLine] = field(default_factory=list)
+
+
+@dataclass
 class Dashboard:
-    matrix: object
+    matrix: ReportingMatrix
     kpi_lines: list[KpiLine]
-    awaiting_approval: int
+    awaiting_approval: int  # body-months submitted and not yet approved or returned
+
+    @property
+    def kpi_groups(self) -> list[KpiGroup]:
+        groups: list[KpiGroup] = []
+        for line in self.kpi_lines:
+            heading = str(_root_section(line.kpi.measure.section))
+            if not groups or groups[-1].heading != heading:
+                groups.append(KpiGroup(heading))
+            groups[-1].lines.append(line)
+        return groups
 
     @property
     def outlook_counts(self) -> list[tuple[str, str, int]]:
         counts = Counter(line.achievement.outlook for line in self.kpi_lines)
-        return [(o.value, o.label, counts[o.value]) for o in (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK, Outlook.NO_DATA)]
+        return [(o.value, o.label, counts[o.value]) for o in SUMMARY_OUTLOOKS]
+
+    @property
+    def outstanding_by_month(self) -> list[tuple[date, list]]:
+        """Each ended month that some body still owes, with those bodies: what a reminder can target."""
+        matrix = self.matrix
+        result = []
+        for index, month in enumerate(matrix.months[: matrix.months_due]):
+            bodies = [row.body for row in matrix.rows if row.cells[index].is_outstanding]
+            if bodies:
+                result.append((month, bodies))
+        return result
 
     @property
     def due_months_with_outstanding(self) -> list[date]:
-        return [m for i, m in enumerate(self.matrix.months[: self.matrix.months_due]) if any(row.cells[i].is_outstanding for row in self.matrix.rows)]
+        return [month for month, _ in self.outstanding_by_month]
+
+    @property
+    def bodies_with_outstanding(self) -> list[tuple[object, list[date]]]:
+        """Each body that owes some ended month, with those months, in member order (the reminder form's choices)."""
+        owed: dict[int, tuple[object, list[date]]] = {}
+        for month, bodies in self.outstanding_by_month:
+            for body in bodies:
+                owed.setdefault(body.pk, (body, []))[1].append(month)
+        order = {row.body.pk: i for i, row in enumerate(self.matrix.rows)}
+        return sorted(owed.values(), key=lambda item: order[item[0].pk])
+
+    def outstanding_for(self, body_id) -> list:
+        """The cells a body still owes (ended months not submitted or returned)."""
+        return [cell for row in self.matrix.rows if row.body.pk == body_id for cell in row.cells if cell.is_outstanding]
+
+
+def _root_section(section):
+    while section.parent_id:
+        section = section.parent
+    return section
+
+
+def _roadmap_position(kpi: Kpi) -> tuple:
+    """Sort key that follows the printed roadmap: each ancestor section's order from the top, then the measure's."""
+    path, section = [], kpi.measure.section
+    while section is not None:
+        path.append((section.order, section.pk))
+        section = section.parent
+    return (*reversed(path), (kpi.measure.order, kpi.measure.pk), (kpi.order, kpi.pk))
+
+
+def kpi_lines(plan, as_of: date) -> list[KpiLine]:
+    """Every KPI of the plan with its achievement over the months ended by `as_of`, in roadmap order."""
+    achievements = plan_achievements(plan, as_of)
+    # Sections nest at most three deep (項目 → (1) → ア), so two parents reach the top.
+    kpis = Kpi.objects.filter(pk__in=list(achievements)).select_related("measure__section__parent__parent")
+    return [KpiLine(kpi, achievements[kpi.pk]) for kpi in sorted(kpis, key=_roadmap_position)]
+
+
+def awaiting_approval(plan) -> int:
+    return FigureSubmission.objects.filter(plan=plan, status=FigureSubmission.Status.SUBMITTED).count()
 
 
 def build_dashboard(plan, as_of: date) -> Dashboard:
-    achievements = plan_achievements(plan, as_of)
-    kpis = (
-        Kpi.objects.filter(pk__in=achievements)
-        .select_related("measure__section__parent__parent")
-        .order_by("measure__section__order", "measure__order", "order", "id")
-    )
     return Dashboard(
         matrix=reporting_matrix(plan, as_of),
-        kpi_lines=[KpiLine(kpi, achievements[kpi.pk]) for kpi in kpis],
-        awaiting_approval=FigureSubmission.objects.filter(plan=plan, status=FigureSubmission.Status.SUBMITTED).count(),
+        kpi_lines=kpi_lines(plan, as_of),
+        awaiting_approval=awaiting_approval(plan),
     )

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,8 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kpi.dashboard import build_dashboard
-from kpi.models import Reminder
-from kpi.reminders import send_reminders as send_reminder_mails
+from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
 from members.services import measures_for_body
 from platform_portal.access import may, portal_view
 from platform_portal.tenancy import user_platform_id, working_plan
@@ -18,6 +15,8 @@ from platform_portal.tenancy import user_platform_id, working_plan
 
 @login_required
 def home(request):
+    # A signed-in user outside every platform (e.g. a new account not yet assigned) gets a
+    # friendly page rather than the 404 portal_view gives for a missing platform.
     if user_platform_id(request.user) is None:
         return render(request, "platform_portal/no_platform.html")
     return _home(request)
@@ -25,13 +24,11 @@ def home(request):
 
 @portal_view("view_plan")
 def _home(request):
-    platform = request.platform
+    platform, user = request.platform, request.user
     plans = list(platform.plans.order_by("-fiscal_year"))
-    chosen = request.GET.get("fiscal_year", "")
     request.nav_plan = working_plan(platform, plans=plans)
+    chosen = request.GET.get("fiscal_year", "")
     plan = next((p for p in plans if str(p.fiscal_year) == chosen), None) or request.nav_plan
-    today = timezone.localdate()
-    user = request.user
     context = {
         "platform": platform,
         "plan": plan,
@@ -41,17 +38,22 @@ def _home(request):
         "stage": platform.stage_for_fiscal_year(plan.fiscal_year) if plan else None,
     }
     if plan is not None:
-        if may(user, "view_figures"):
-            context["dashboard"] = dashboard = build_dashboard(plan, today)
-            own = user.member_body_id
-            context["own_outstanding"] = [
-                cell for row in dashboard.matrix.rows if row.body.pk == own for cell in row.cells if cell.is_outstanding
-            ]
-        if may(user, "report_own_progress") and user.member_body_id:
-            context["task_count"] = measures_for_body(user.member_body, plan).count()
-        if may(user, "send_reminders"):
-            context["recent_reminders"] = Reminder.objects.filter(plan=plan).select_related("member_body", "sent_by")[:10]
+        context.update(_role_panels(user, plan, timezone.localdate()))
     return render(request, "platform_portal/home.html", context)
+
+
+def _role_panels(user, plan, today):
+    """What each role sees besides the plan itself; every part gathered in a fixed number of queries."""
+    panels = {}
+    if may(user, "view_figures"):
+        panels["dashboard"] = dashboard = build_dashboard(plan, today)
+        if user.member_body_id:
+            panels["own_outstanding"] = dashboard.outstanding_for(user.member_body_id)
+    if may(user, "report_own_progress") and user.member_body_id:
+        panels["task_count"] = measures_for_body(user.member_body, plan).count()
+    if may(user, "send_reminders"):
+        panels["recent_reminders"] = recent_reminders(plan)
+    return panels
 
 
 @require_POST
@@ -59,22 +61,25 @@ def _home(request):
 def send_reminders(request, fiscal_year):
     plan = get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
     home_url = f"{reverse('home')}?fiscal_year={plan.fiscal_year}"
+    body_ids = [value for value in request.POST.getlist("bodies") if value.isdigit()]
+    # Through the platform, so another platform's body id is simply not chosen.
+    bodies = list(request.platform.member_bodies.filter(pk__in=body_ids)) if body_ids else []
     try:
-        year, month = (int(part) for part in request.POST.get("month", "").split("-"))
-        month = date(year, month, 1)
-    except ValueError:
-        messages.error(request, "督促する月を選んでください。")
-        return redirect(home_url)
-    bodies = request.platform.member_bodies.filter(pk__in=request.POST.getlist("bodies")) if request.POST.getlist("bodies") else request.platform.member_bodies.all()
-    try:
+        month = parse_month(request.POST.get("month", ""))
         result = send_reminder_mails(
-            plan, month, list(bodies), sender=request.user,
-            entry_url=request.build_absolute_uri(reverse("kpi:entry", args=[plan.fiscal_year])), today=timezone.localdate(),
+            plan, month, bodies, sender=request.user, base_url=f"{request.scheme}://{request.get_host()}"
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(home_url)
-    messages.success(request, f"{len(result.reminders)}機関に{month.month}月分の督促を送信しました。")
+    label = wareki_month(month)
+    if result.sent_count:
+        messages.success(request, f"{result.sent_count}機関に督促を送信しました（{label}）。")
     if result.unreachable:
-        messages.warning(request, f"メールアドレスの登録がないため送信できなかった機関：{'、'.join(result.unreachable)}（督促の記録は残しました）")
+        messages.warning(
+            request,
+            f"メールアドレスが登録された入力担当者がいないため、次の機関には送信できませんでした（督促の記録は残しました）：{'、'.join(result.unreachable)}",
+        )
+    if result.skipped:
+        messages.info(request, f"{label}を提出済・承認済のため督促しなかった機関：{'、'.join(result.skipped)}")
     return redirect(home_url)
