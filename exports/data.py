@@ -6,15 +6,12 @@ file shows what the roadmap and home pages show: no draft report of any body, fo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from kpi.achievement import rate
-from kpi.choices import MeasureType
 from kpi.models import Kpi, KpiFigure
-from kpi.services import plan_achievements
+from kpi.services import monthly_totals, plan_achievements
 from plans.progress import latest_statuses, measure_bodies
 from plans.roadmap import roadmap_tree
-from platform_portal.fiscal import fiscal_month_index, fiscal_months
+from platform_portal.fiscal import fiscal_months
 
 
 @dataclass
@@ -38,24 +35,13 @@ class ProgressData:
         return fiscal_months(self.plan.fiscal_year)
 
     def measures(self):
+        for node in self.sections():
+            yield from node.measures
+
+    def sections(self):
+        """Every section node in printed order (each carries its depth and measures)."""
         for root in self.tree:
-            for node in root.walk():
-                yield from node.measures
-
-
-def _monthly(kpi, figures) -> list:
-    months = [[] for _ in range(12)]
-    for figure in figures:
-        months[fiscal_month_index(figure.month) - 1].append(figure)
-    if kpi.measure_type == MeasureType.COUNT:
-        return [sum((f.value for f in m if f.value is not None), Decimal(0)) if any(f.value is not None for f in m) else None for m in months]
-    if kpi.measure_type == MeasureType.RATE:
-        return [
-            rate([f.numerator for f in m if f.denominator is not None and f.numerator is not None],
-                 [f.denominator for f in m if f.denominator is not None and f.numerator is not None])
-            for m in months
-        ]
-    return [None] * 12
+            yield from root.walk()
 
 
 def gather(plan, as_of: date) -> ProgressData:
@@ -80,7 +66,7 @@ def gather(plan, as_of: date) -> ProgressData:
                 measures.append(measure)
                 measure.kpi_lines = []
                 for kpi in measure.kpis.all():
-                    row = KpiRow(kpi, measure.code, _monthly(kpi, figures[kpi.pk]), achievements[kpi.pk])
+                    row = KpiRow(kpi, measure.code, monthly_totals(kpi, figures[kpi.pk]), achievements[kpi.pk])
                     measure.kpi_lines.append(row)
                     kpi_rows.append(row)
     by_body = defaultdict(list)

@@ -37,6 +37,7 @@ class ExportJob(PlatformOwned, models.Model):
     export_id = models.CharField("出力の種類", max_length=50)
     fiscal_year = models.PositiveSmallIntegerField("年度")
     encoding = models.CharField("文字コード", max_length=20, default="utf-8-sig")
+    options = models.JSONField("条件", default=dict, blank=True, help_text="資料に含める章など")
     status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField("ファイル", upload_to="exports/%Y/%m/", blank=True)
     filename = models.CharField("ファイル名", max_length=200, blank=True)

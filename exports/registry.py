@@ -33,8 +33,9 @@ class Export:
     permission: str
     takes_encoding = False
     background = False  # offered as a background job too (files that take a while)
+    sections: list = []  # optional parts the user may leave out: (id, title)
 
-    def render(self, plan, *, encoding: str = "utf-8-sig", as_of: date | None = None) -> ExportFile:
+    def render(self, plan, *, encoding: str = "utf-8-sig", as_of: date | None = None, **options) -> ExportFile:
         raise NotImplementedError
 
     def filename(self, plan, suffix: str) -> str:
@@ -61,7 +62,7 @@ class ProgressWorkbook(Export):
     permission = "view_figures"
     background = True
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None):
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
         data = gather(plan, as_of or timezone.localdate())
         name = plan.platform.name_for_fiscal_year(plan.fiscal_year)
         return ExportFile(self.filename(plan, "xlsx"), XLSX, render_progress_workbook(data, name.name if name else str(plan.platform)))
@@ -75,7 +76,7 @@ class FiguresCsv(Export):
     permission = "view_figures"
     takes_encoding = True
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None):
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
         figures = (
             KpiFigure.objects.filter(kpi__measure__section__plan=plan)
             .select_related("kpi", "member_body")
@@ -98,7 +99,7 @@ class ProgressCsv(Export):
     permission = "view_plan"
     takes_encoding = True
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None):
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
         reports = (
             ProgressReport.objects.filter(period__plan=plan)
             .exclude(review_status=ProgressReport.Review.DRAFT)
@@ -112,3 +113,25 @@ class ProgressCsv(Export):
             for r in reports
         )
         return ExportFile(self.filename(plan, "csv"), f"{CSV}; charset={encoding}", render_csv(header, rows, encoding))
+
+
+@register
+class MeetingPacket(Export):
+    id = "meeting_packet"
+    name = "協議会資料（PDF）"
+    description = "表紙・目次・構成員名簿・類型別の目標・工程表と月別実績・ＫＰＩのグラフ・市町村ＰＦ・政策提案。A4、ページ番号・秘密の保持の表示付き。"
+    permission = "manage_meetings"
+    background = True
+
+    @property
+    def sections(self):
+        from exports.packet import SECTIONS
+
+        return [(s.id, s.title) for s in SECTIONS]
+
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
+        from exports.packet import SECTION_IDS, render_packet
+
+        chosen = [s for s in options.get("sections") or SECTION_IDS if s in SECTION_IDS] or SECTION_IDS
+        pdf = render_packet(plan, as_of=as_of or timezone.localdate(), sections=chosen)
+        return ExportFile(self.filename(plan, "pdf"), "application/pdf", pdf)

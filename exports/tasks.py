@@ -18,7 +18,7 @@ def generate_export(job_id: int) -> str:
     job.save(update_fields=["status"])
     try:
         plan = job.platform.plans.get(fiscal_year=job.fiscal_year)
-        file = REGISTRY[job.export_id].render(plan, encoding=job.encoding)
+        file = REGISTRY[job.export_id].render(plan, encoding=job.encoding, **job.options)
     except Exception as exc:
         logger.exception("export %s failed", job.pk)
         job.status, job.error, job.finished_at = ExportJob.Status.FAILED, f"作成に失敗しました（{type(exc).__name__}）。もう一度お試しください。", timezone.now()

@@ -34,7 +34,7 @@ def download(request, fiscal_year, export_id):
     encoding = request.GET.get("encoding", "utf-8-sig")
     if encoding not in ENCODINGS:
         encoding = "utf-8-sig"
-    file = render_and_log(export.id, plan, user=request.user, encoding=encoding)
+    file = render_and_log(export.id, plan, user=request.user, encoding=encoding, sections=request.GET.getlist("section"))
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
@@ -51,7 +51,7 @@ def start(request, fiscal_year, export_id):
     encoding = request.POST.get("encoding", "utf-8-sig")
     job = ExportJob.objects.create(
         platform=request.platform, user=request.user, export_id=export.id, fiscal_year=plan.fiscal_year,
-        encoding=encoding if encoding in ENCODINGS else "utf-8-sig",
+        encoding=encoding if encoding in ENCODINGS else "utf-8-sig", options={"sections": request.POST.getlist("section")},
     )
 
     def enqueue():

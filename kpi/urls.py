@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:fiscal_year>/entry/<int:body_id>/history/<int:kpi_id>/<int:year>-<int:month>/", views.figure_history, name="figure_history"),
     path("<int:fiscal_year>/approvals/", views.approvals, name="approvals"),
     path("submissions/<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:fiscal_year>/charts/", views.charts, name="charts"),
 ]

@@ -160,3 +160,30 @@ def decide(request, pk):
         done = {"approve": "承認しました", "return": "差し戻しました", "reopen": "再開しました"}[action]
         messages.success(request, f"{submission.member_body}の{submission.month.month}月の実績を{done}。")
     return redirect(reverse("kpi:approvals", args=[submission.plan.fiscal_year]))
+
+
+@portal_view("view_figures")
+def charts(request, fiscal_year):
+    """Each KPI's monthly actual against its target: the same drawing as in the meeting packet."""
+    from django.utils.safestring import mark_safe
+
+    from kpi.charts import kpi_chart_svg
+    from kpi.services import monthly_totals
+
+    plan = _plan(request, fiscal_year)
+    kpis = list(
+        Kpi.objects.filter(measure__section__plan=plan)
+        .select_related("measure__section__parent__parent")
+        .order_by("measure__section__order", "measure__order", "order", "id")
+    )
+    figures = defaultdict(list)
+    for figure in KpiFigure.objects.filter(kpi__in=kpis).only("kpi_id", "month", "value", "numerator", "denominator"):
+        figures[figure.kpi_id].append(figure)
+    labels = [f"{m.month}月" for m in fiscal_months(plan.fiscal_year)]
+    drawn = []
+    for kpi in kpis:
+        svg = kpi_chart_svg(kpi, monthly_totals(kpi, figures[kpi.pk]), labels)
+        if svg:
+            # Drawn on the server from our own numbers and names (pygal escapes the text it writes).
+            drawn.append((kpi, mark_safe(svg)))
+    return render(request, "kpi/charts.html", {"plan": plan, "charts": drawn})

@@ -107,6 +107,7 @@ ROWS = [
         "bureau_staff",
         method="post",
     ),
+    Row("kpi:charts", lambda w: reverse("kpi:charts", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 200, 200), "bureau_staff"),
     Row("kpi:approvals", lambda w: reverse("kpi:approvals", args=[FY]), statuses(302, 200, 403, 403, 403, 200, 403, 403), "bureau_staff"),
     Row(
         "kpi:decide",
@@ -175,6 +176,13 @@ ROWS = [
             "bureau_staff",
         )
         for export_id in ("progress_xlsx", "figures_csv", "progress_csv")
+    ),
+    # The meeting packet is the secretariat's (manage_meetings): it holds every body's proposals.
+    Row(
+        "exports:download",
+        lambda w: reverse("exports:download", args=[FY, "meeting_packet"]) + "?section=goals",
+        statuses(302, 403, 403, 403, 403, 200, 403, 403),
+        "bureau_staff",
     ),
     Row("exports:download", lambda w: reverse("exports:download", args=[FY, "no_such_export"]), statuses(302, 404, 404, 404, 404, 404, 404, 404), "bureau_staff"),
     Row(

@@ -17,14 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--fiscal-year", type=int, required=True, help="年度（西暦、例: 2025）")
         parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="utf-8-sig", help="CSV の文字コード")
         parser.add_argument("--output", required=True, help="保存するファイル")
+        parser.add_argument("--section", action="append", dest="sections", help="協議会資料に含める章（複数指定可。省略時はすべて）")
 
-    def handle(self, export_id, platform, fiscal_year, encoding, output, **options):
+    def handle(self, export_id, platform, fiscal_year, encoding, output, sections, **options):
         found = Platform.objects.filter(code=platform).first()
         if found is None:
             raise CommandError(f"プラットフォーム「{platform}」がありません。")
         plan = found.plans.filter(fiscal_year=fiscal_year).first()
         if plan is None:
             raise CommandError(f"{found} の {fiscal_year} 年度の事業実施計画がありません。")
-        file = render_and_log(export_id, plan, encoding=encoding, via="command")
+        file = render_and_log(export_id, plan, encoding=encoding, via="command", sections=sections or [])
         Path(output).write_bytes(file.content)
         self.stdout.write(self.style.SUCCESS(f"{output} に保存しました（{len(file.content):,} バイト）。"))

@@ -1,0 +1,105 @@
+"""The meeting packet (協議会資料) as an A4 PDF, rendered by WeasyPrint from an HTML template.
+
+The secretariat chooses the sections. The roadmap section gathers its data with the Excel report
+(exports/data.py), so both files say the same; the KPI charts are the same SVG as on the portal.
+The Japanese font is embedded as a subset (WeasyPrint's default), never whole.
+"""
+import base64
+from dataclasses import dataclass
+from datetime import date
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from exports.data import gather
+from kpi.charts import kpi_chart_svg
+from members.models import MemberBody
+from proposals.models import PolicyProposal
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+SECTIONS = [
+    Section("members", "構成員名簿"),
+    Section("goals", "支援対象者の類型と目標"),
+    Section("roadmap", "工程表と進捗状況"),
+    Section("charts", "ＫＰＩの推移"),
+    Section("municipal", "市町村プラットフォームの状況"),
+    Section("proposals", "政策提案"),
+]
+SECTION_IDS = [s.id for s in SECTIONS]
+
+
+def _members(platform):
+    bodies = MemberBody.objects.filter(platform=platform).select_related("category").order_by("membership", "order", "name")
+    groups = {}
+    for body in bodies:
+        if body.membership == MemberBody.Membership.PARTNER:
+            continue
+        label = "オブザーバー" if body.is_observer else (body.category.name if body.category else "その他")
+        groups.setdefault(label, []).append(body)
+    return groups
+
+
+def _municipal(platform):
+    from municipal_pf.models import MunicipalPlatform
+
+    rows = {mp.municipality_id: mp for mp in MunicipalPlatform.objects.filter(platform=platform).prefetch_related("network_partners")}
+    municipalities = list(platform.prefecture.municipalities.order_by("code"))
+    table = [(m, rows.get(m.pk)) for m in municipalities]
+    counts = {label: 0 for _, label in MunicipalPlatform.Status.choices}
+    for _, row in table:
+        counts[row.get_status_display() if row else MunicipalPlatform.Status.NOT_ESTABLISHED.label] += 1
+    return {"table": table, "counts": counts, "total": len(municipalities)}
+
+
+def _chart_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def packet_context(plan, *, as_of: date, sections: list[str]) -> dict:
+    platform = plan.platform
+    chosen = [s for s in SECTIONS if s.id in sections]
+    context = {
+        "plan": plan,
+        "platform": platform,
+        "platform_name": platform.name_for_fiscal_year(plan.fiscal_year),
+        "as_of": as_of,
+        "sections": chosen,
+        "chosen": {s.id for s in chosen},
+    }
+    if {"roadmap", "charts"} & context["chosen"]:
+        data = gather(plan, as_of)
+        context["data"] = data
+        labels = [f"{m.month}月" for m in data.months]
+        context["charts"] = [
+            (row, _chart_uri(svg))
+            for row in data.kpi_rows
+            if (svg := kpi_chart_svg(row.kpi, row.monthly, labels, width=680, height=250))
+        ]
+    if "members" in context["chosen"]:
+        context["member_groups"] = _members(platform)
+    if "goals" in context["chosen"]:
+        context["categories"] = list(plan.categories.select_related("category"))
+    if "municipal" in context["chosen"]:
+        context["municipal"] = _municipal(platform)
+    if "proposals" in context["chosen"]:
+        context["proposals"] = list(
+            PolicyProposal.objects.filter(platform=platform)
+            .exclude(status=PolicyProposal.Status.WITHDRAWN)
+            .select_related("member_body", "related_measure__section__parent__parent")
+            .order_by("-for_agenda", "submitted_at")
+        )
+    return context
+
+
+def render_packet_html(plan, *, as_of: date, sections: list[str]) -> str:
+    return render_to_string("exports/packet.html", packet_context(plan, as_of=as_of, sections=sections))
+
+
+def render_packet(plan, *, as_of: date, sections: list[str]) -> bytes:
+    return HTML(string=render_packet_html(plan, as_of=as_of, sections=sections)).write_pdf()
