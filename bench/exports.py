@@ -38,7 +38,7 @@ def main():
 
     plan = BusinessPlan.objects.get(platform__code="gunma", fiscal_year=2025)
     print(f"{'export':<16} {'median s':>9} {'min s':>7} {'size':>10}")
-    for export_id in ("progress_xlsx", "figures_csv", "progress_csv"):
+    for export_id in ("meeting_packet", "progress_xlsx", "figures_csv", "progress_csv"):
         times, size = [], 0
         for _ in range(args.repeat):
             start = time.perf_counter()
@@ -46,6 +46,28 @@ def main():
             times.append(time.perf_counter() - start)
             size = len(file.content)
         print(f"{export_id:<16} {statistics.median(times):>9.3f} {min(times):>7.3f} {size:>10,}")
+        if export_id == "meeting_packet":
+            packet_median = statistics.median(times)
+    floor_median, floor_min = weasyprint_floor(plan, args.repeat)
+    print(f"{'weasyprint floor':<16} {floor_median:>9.3f} {floor_min:>7.3f}")
+    print(f"packet / floor = {packet_median / floor_median:.2f}")
+
+
+
+def weasyprint_floor(plan, repeat):
+    """WeasyPrint's own time for the packet's HTML, prepared beforehand: the floor the packet can reach."""
+    from django.utils import timezone
+    from weasyprint import HTML
+
+    from exports.packet import SECTION_IDS, render_packet_html
+
+    html = render_packet_html(plan, as_of=timezone.localdate(), sections=SECTION_IDS)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        HTML(string=html).write_pdf()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times)
 
 
 if __name__ == "__main__":
