@@ -32,6 +32,9 @@ SECTIONS = [
     Section("proposals", "政策提案"),
 ]
 SECTION_IDS = [s.id for s in SECTIONS]
+# Parts that exist only for a meeting: the agenda version (before) has the first two, the minutes
+# version (after) all three.
+MEETING_SECTIONS = [Section("agenda", "次第"), Section("attendees", "出席者名簿"), Section("minutes", "議事概要・決定事項")]
 
 
 def _members(platform):
@@ -61,9 +64,14 @@ def _chart_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def packet_context(plan, *, as_of: date, sections: list[str]) -> dict:
+def packet_context(plan, *, as_of: date, sections: list[str], meeting=None, variant: str = "agenda") -> dict:
     platform = plan.platform
     chosen = [s for s in SECTIONS if s.id in sections]
+    if meeting is not None:
+        from meetings.services import meeting_overview
+
+        parts = MEETING_SECTIONS if variant == "minutes" else MEETING_SECTIONS[:2]
+        chosen = parts + chosen
     context = {
         "plan": plan,
         "platform": platform,
@@ -71,6 +79,9 @@ def packet_context(plan, *, as_of: date, sections: list[str]) -> dict:
         "as_of": as_of,
         "sections": chosen,
         "chosen": {s.id for s in chosen},
+        "meeting": meeting,
+        "variant": variant,
+        "overview": meeting_overview(meeting) if meeting is not None else None,
     }
     if {"roadmap", "charts"} & context["chosen"]:
         data = gather(plan, as_of)
@@ -97,9 +108,9 @@ def packet_context(plan, *, as_of: date, sections: list[str]) -> dict:
     return context
 
 
-def render_packet_html(plan, *, as_of: date, sections: list[str]) -> str:
-    return render_to_string("exports/packet.html", packet_context(plan, as_of=as_of, sections=sections))
+def render_packet_html(plan, *, as_of: date, sections: list[str], **meeting) -> str:
+    return render_to_string("exports/packet.html", packet_context(plan, as_of=as_of, sections=sections, **meeting))
 
 
-def render_packet(plan, *, as_of: date, sections: list[str]) -> bytes:
-    return HTML(string=render_packet_html(plan, as_of=as_of, sections=sections)).write_pdf()
+def render_packet(plan, *, as_of: date, sections: list[str], **meeting) -> bytes:
+    return HTML(string=render_packet_html(plan, as_of=as_of, sections=sections, **meeting)).write_pdf()

@@ -133,5 +133,13 @@ class MeetingPacket(Export):
         from exports.packet import SECTION_IDS, render_packet
 
         chosen = [s for s in options.get("sections") or SECTION_IDS if s in SECTION_IDS] or SECTION_IDS
-        pdf = render_packet(plan, as_of=as_of or timezone.localdate(), sections=chosen)
-        return ExportFile(self.filename(plan, "pdf"), "application/pdf", pdf)
+        meeting, variant = None, "minutes" if options.get("variant") == "minutes" else "agenda"
+        if options.get("meeting"):
+            meeting = plan.meetings.filter(number=options["meeting"]).first()
+            if meeting is None:
+                raise ValueError(f"第{options['meeting']}回の協議会がありません。")
+        pdf = render_packet(plan, as_of=as_of or timezone.localdate(), sections=chosen, meeting=meeting, variant=variant)
+        name = self.filename(plan, "pdf")
+        if meeting is not None:
+            name = name.replace(".pdf", f"_{meeting.number}_{variant}.pdf")
+        return ExportFile(name, "application/pdf", pdf)

@@ -51,7 +51,11 @@ def start(request, fiscal_year, export_id):
     encoding = request.POST.get("encoding", "utf-8-sig")
     job = ExportJob.objects.create(
         platform=request.platform, user=request.user, export_id=export.id, fiscal_year=plan.fiscal_year,
-        encoding=encoding if encoding in ENCODINGS else "utf-8-sig", options={"sections": request.POST.getlist("section")},
+        encoding=encoding if encoding in ENCODINGS else "utf-8-sig", options={
+            "sections": request.POST.getlist("section"),
+            "meeting": request.POST.get("meeting", ""),
+            "variant": request.POST.get("variant", ""),
+        },
     )
 
     def enqueue():

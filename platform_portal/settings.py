@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "municipal_pf",
     "proposals",
     "exports",
+    "meetings",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("kpi/", include("kpi.urls")),
     path("proposals/", include("proposals.urls")),
     path("exports/", include("exports.urls")),
+    path("meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.core.files.base import ContentFile
 
 from exports.models import ExportJob
+from meetings.models import Meeting
 from kpi.models import FigureSubmission, Kpi
 from plans.models import Measure, ProgressReport
 from proposals.models import PolicyProposal
@@ -65,9 +66,10 @@ def world(gunma, plan2025, hw_user, bureau_staff, lead_user, settings, tmp_path)
     settings.MEDIA_ROOT = tmp_path
     job = ExportJob(platform=gunma, user=lead_user, export_id="figures_csv", fiscal_year=2025, status="done", filename="f.csv", content_type="text/csv")
     job.file.save("f.csv", ContentFile(b"x"), save=True)
+    meeting = Meeting.objects.create(plan=plan2025, number=1, held_on=date(2025, 7, 10))
     return {
         "plan": plan2025, "bureau": bureau, "kpi": placements, "measure": hw_measure, "period": period,
-        "submission": submitted, "report": report, "draft": draft, "proposal": proposal, "job": job,
+        "submission": submitted, "report": report, "draft": draft, "proposal": proposal, "job": job, "meeting": meeting,
     }
 
 
@@ -195,6 +197,29 @@ ROWS = [
     # A background job is its requester's (the lead's) alone.
     Row("exports:job", lambda w: reverse("exports:job", args=[w["job"].pk]), statuses(302, 404, 404, 404, 404, 200, 404, 404), "bureau_staff"),
     Row("exports:job_file", lambda w: reverse("exports:job_file", args=[w["job"].pk]), statuses(302, 404, 404, 404, 404, 200, 404, 404), "bureau_staff"),
+    # Meetings: everyone of Gunma reads them; the secretariat (lead) runs them.
+    Row("meetings:list", lambda w: reverse("meetings:list"), statuses(302, 403, 200, 200, 200, 200, 200, 200), "bureau_staff"),
+    Row("meetings:new", lambda w: reverse("meetings:new"), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),
+    Row("meetings:detail", lambda w: reverse("meetings:detail", args=[w["meeting"].pk]), statuses(302, 403, 200, 200, 200, 200, 200, 200), "bureau_staff"),
+    *(
+        Row(name, lambda w, name=name: reverse(name, args=[w["meeting"].pk]), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff")
+        for name in ("meetings:edit", "meetings:agenda", "meetings:attendance")
+    ),
+    Row(
+        "meetings:attendance_from_members",
+        lambda w: reverse("meetings:attendance_from_members", args=[w["meeting"].pk]),
+        statuses(302, 403, 403, 403, 403, 302, 403, 403),
+        "bureau_staff",
+        method="post",
+    ),
+    Row(
+        "meetings:status",
+        lambda w: reverse("meetings:status", args=[w["meeting"].pk]),
+        statuses(302, 403, 403, 403, 403, 302, 403, 403),
+        "bureau_staff",
+        method="post",
+        data=lambda w: {"action": "held"},
+    ),
     # Proposals: 経営者協会 proposed; keieisha staff is the responsible body's.
     Row("proposals:list", lambda w: reverse("proposals:list"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
     Row("proposals:new", lambda w: reverse("proposals:new"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),

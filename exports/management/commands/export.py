@@ -18,14 +18,18 @@ class Command(BaseCommand):
         parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="utf-8-sig", help="CSV の文字コード")
         parser.add_argument("--output", required=True, help="保存するファイル")
         parser.add_argument("--section", action="append", dest="sections", help="協議会資料に含める章（複数指定可。省略時はすべて）")
+        parser.add_argument("--meeting", type=int, help="協議会資料：第N回の次第・出席者名簿を含める")
+        parser.add_argument("--variant", choices=["agenda", "minutes"], default="agenda", help="協議会資料：次第版（開催前）か議事概要版（開催後）か")
 
-    def handle(self, export_id, platform, fiscal_year, encoding, output, sections, **options):
+    def handle(self, export_id, platform, fiscal_year, encoding, output, sections, meeting, variant, **options):
         found = Platform.objects.filter(code=platform).first()
         if found is None:
             raise CommandError(f"プラットフォーム「{platform}」がありません。")
         plan = found.plans.filter(fiscal_year=fiscal_year).first()
         if plan is None:
             raise CommandError(f"{found} の {fiscal_year} 年度の事業実施計画がありません。")
-        file = render_and_log(export_id, plan, encoding=encoding, via="command", sections=sections or [])
+        if meeting and not plan.meetings.filter(number=meeting).exists():
+            raise CommandError(f"{fiscal_year} 年度の第{meeting}回の協議会がありません。")
+        file = render_and_log(export_id, plan, encoding=encoding, via="command", sections=sections or [], meeting=meeting, variant=variant)
         Path(output).write_bytes(file.content)
         self.stdout.write(self.style.SUCCESS(f"{output} に保存しました（{len(file.content):,} バイト）。"))

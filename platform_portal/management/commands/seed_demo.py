@@ -5,6 +5,7 @@ from django.db import transaction
 
 from kpi.demo import generate_demo_figures, generate_demo_submissions
 from members.demo import DEMO_PASSWORD, create_demo_municipal_user, create_demo_users
+from meetings.demo import generate_demo_meetings
 from plans.demo import generate_demo_progress
 from platform_portal.loader import load_directory
 from proposals.demo import generate_demo_proposals
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 generate_demo_submissions(plan)
         for plan in result.platform.plans.all():
             generate_demo_progress(plan)
+            generate_demo_meetings(plan)
         generate_demo_proposals(result.platform)
         self.stdout.write(self.style.SUCCESS(f"{result.platform} のデモデータを用意しました（架空の月次実績 {figures} 件）。"))
         self.stdout.write(f"デモ利用者（パスワードはすべて {DEMO_PASSWORD}）:")

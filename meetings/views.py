@@ -1,0 +1,137 @@
+"""Meetings: records, agenda, attendance and minutes. Rules are in meetings/services.py."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from meetings import services
+from meetings.forms import AgendaFormSet, AttendeeFormSet, MeetingForm
+from meetings.models import Meeting
+from platform_portal.access import may, portal_view
+from platform_portal.audit import history_entries
+from platform_portal.tenancy import working_plan
+
+
+def _meeting(request, pk):
+    return get_object_or_404(Meeting.objects.select_related("plan__platform"), pk=pk, plan__platform=request.platform)
+
+
+@portal_view("view_meetings", "manage_meetings")
+def meeting_list(request):
+    meetings = Meeting.objects.filter(plan__platform=request.platform).select_related("plan").order_by("-plan__fiscal_year", "-number")
+    return render(request, "meetings/list.html", {"meetings": meetings, "can_manage": may(request.user, "manage_meetings")})
+
+
+@portal_view("manage_meetings")
+def meeting_new(request):
+    plan = working_plan(request.platform)
+    latest = Meeting.objects.filter(plan=plan).order_by("-number").first()
+    form = MeetingForm(request.POST or None, initial={"number": (latest.number + 1) if latest else 1, "chair_name": request.platform.chair_title})
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save(commit=False)
+        meeting.plan, meeting.created_by = plan, request.user
+        try:
+            meeting.validate_constraints()
+        except ValidationError as exc:
+            form.add_error("number", exc.messages)
+        else:
+            meeting.save()
+            messages.success(request, f"{meeting}を登録しました。")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/edit.html", {"form": form, "plan": plan})
+
+
+@portal_view("view_meetings", "manage_meetings")
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "overview": services.meeting_overview(meeting),
+            "can_manage": may(request.user, "manage_meetings"),
+            "entries": history_entries(meeting.history.select_related("history_user")),
+        },
+    )
+
+
+def _refuse_if_closed(request, meeting):
+    try:
+        services.ensure_editable(meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("meetings:detail", meeting.pk)
+    return None
+
+
+@portal_view("manage_meetings")
+def meeting_edit(request, pk):
+    meeting = _meeting(request, pk)
+    if refused := _refuse_if_closed(request, meeting):
+        return refused
+    form = MeetingForm(request.POST or None, instance=meeting, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+            if current.version != form.cleaned_data["version"]:
+                form.add_error(None, "他の利用者が先にこの協議会を更新しました。入力内容は残しています。最新の内容を確かめてから保存してください。")
+            else:
+                saved = form.save(commit=False)
+                saved.version = current.version + 1
+                saved.save()
+                messages.success(request, "保存しました。")
+                return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/edit.html", {"form": form, "meeting": meeting, "plan": meeting.plan})
+
+
+def _formset_page(request, pk, formset_class, template, done):
+    meeting = _meeting(request, pk)
+    if refused := _refuse_if_closed(request, meeting):
+        return refused
+    kwargs = {"platform": request.platform, "plan": meeting.plan}
+    formset = formset_class(request.POST or None, instance=meeting, form_kwargs=kwargs)
+    if request.method == "POST" and formset.is_valid():
+        # All rows were validated together; they are written in one transaction (ATOMIC_REQUESTS).
+        formset.save()
+        messages.success(request, done)
+        return redirect("meetings:detail", meeting.pk)
+    return render(request, template, {"meeting": meeting, "formset": formset})
+
+
+@portal_view("manage_meetings")
+def agenda(request, pk):
+    return _formset_page(request, pk, AgendaFormSet, "meetings/agenda.html", "次第を保存しました。")
+
+
+@portal_view("manage_meetings")
+def attendance(request, pk):
+    return _formset_page(request, pk, AttendeeFormSet, "meetings/attendance.html", "出席者を保存しました。")
+
+
+@require_POST
+@portal_view("manage_meetings")
+def attendance_from_members(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        added = services.attendees_from_members(meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("meetings:detail", meeting.pk)
+    messages.success(request, f"構成員名簿から{added}機関を出席者に加えました。" if added else "構成員名簿の機関はすべて出席者にあります。")
+    return redirect("meetings:attendance", meeting.pk)
+
+
+@require_POST
+@portal_view("manage_meetings")
+def status(request, pk):
+    meeting = _meeting(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        services.change_status(meeting, action, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{meeting}を{services.DONE[action]}。")
+    return redirect("meetings:detail", meeting.pk)
