@@ -11,6 +11,7 @@ APT_PACKAGES=(
   poppler-utils                                          # pdftotext / pdffonts, to read generated PDFs back
   chromium                                               # headless browser for the Playwright tests
   postgresql-client                                      # pg_isready, createdb, pg_dump / pg_restore
+  libreoffice-calc-nogui                                 # the tests open the Excel report in LibreOffice, headless
 )
 # Front-end packages come from the npm registry at setup time; Debian's npm is used only when the
 # machine has no npm of its own.

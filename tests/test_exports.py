@@ -1,5 +1,6 @@
 """Exports read back: the Excel progress report, CSV in both encodings, the registry and the download log."""
 import io
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -168,3 +169,17 @@ def test_a_job_is_visible_to_its_requester_only(client, lead_user, chair_user, f
     job = ExportJob.objects.create(platform=lead_user.member_body.platform, user=lead_user, export_id="progress_xlsx", fiscal_year=2025)
     client.force_login(chair_user)
     assert client.get(reverse("exports:job", args=[job.pk])).status_code == 404
+
+
+def test_libreoffice_opens_the_excel_report_as_it_is(client, lead_user, figures, tmp_path):
+    """A workbook LibreOffice would have to repair does not convert cleanly; this one must."""
+    source = tmp_path / "report.xlsx"
+    source.write_bytes(download(client, lead_user, "progress_xlsx").content)
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    kpi_sheet = (tmp_path / "report-ＫＰＩ.csv").read_text(encoding="utf-8")
+    assert "ハローワークにおける紹介就職件数" in kpi_sheet
+    assert "1,500" in kpi_sheet or "1500" in kpi_sheet
