@@ -31,10 +31,12 @@ def download(request, fiscal_year, export_id):
     if export is None:
         raise Http404
     require(request.user, export.permission)
-    encoding = request.GET.get("encoding", "utf-8-sig")
+    # GET for links and scripts; POST from the exports menu, whose one form also starts background jobs.
+    params = request.POST if request.method == "POST" else request.GET
+    encoding = params.get("encoding", "utf-8-sig")
     if encoding not in ENCODINGS:
         encoding = "utf-8-sig"
-    file = render_and_log(export.id, plan, user=request.user, encoding=encoding, sections=request.GET.getlist("section"))
+    file = render_and_log(export.id, plan, user=request.user, encoding=encoding, sections=params.getlist("section"))
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response

@@ -93,3 +93,16 @@ def test_the_portal_shows_the_same_charts_as_the_packet(client, lead_user, packe
     portal_chart = html[html.index("ハローワークにおける紹介就職件数（"):]
     assert values.findall(portal_chart)[: len(values.findall(svg))] == values.findall(svg)
     assert "<script" not in html
+
+
+def test_the_chosen_sections_go_with_the_download_and_the_background_job(client, lead_user, plan2025):
+    from exports.models import ExportJob
+
+    client.force_login(lead_user)
+    menu = client.get(reverse("exports:menu", args=[2025])).content.decode()
+    assert 'name="section" value="proposals" checked' in menu
+    response = client.post(reverse("exports:download", args=[2025, "meeting_packet"]), {"section": ["proposals"]})
+    text = pdf_text(response.content)
+    assert "政策提案" in text and "構成員名簿" not in text
+    client.post(reverse("exports:start", args=[2025, "meeting_packet"]), {"section": ["roadmap", "charts"]})
+    assert ExportJob.objects.get().options["sections"] == ["roadmap", "charts"]
