@@ -68,51 +68,57 @@ class ProgressWorkbook(Export):
         return ExportFile(self.filename(plan, "xlsx"), XLSX, render_progress_workbook(data, name.name if name else str(plan.platform)))
 
 
+class CsvExport(Export):
+    """A table as CSV for Excel; subclasses give the header and the rows."""
+
+    takes_encoding = True
+    header: list[str] = []
+
+    def rows(self, plan):
+        raise NotImplementedError
+
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
+        content = render_csv(self.header, self.rows(plan), encoding)
+        return ExportFile(self.filename(plan, "csv"), f"{CSV}; charset={encoding}", content)
+
+
 @register
-class FiguresCsv(Export):
+class FiguresCsv(CsvExport):
     id = "figures_csv"
     name = "ＫＰＩ月次実績（CSV）"
     description = "指標・入力機関・月ごとの実績。Excel で開ける UTF-8（BOM付き）または Shift_JIS。"
     permission = "view_figures"
-    takes_encoding = True
+    header = ["年度", "指標", "入力機関", "対象月", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
+    def rows(self, plan):
         figures = (
             KpiFigure.objects.filter(kpi__measure__section__plan=plan)
             .select_related("kpi", "member_body")
             .order_by("kpi__measure__section__order", "kpi__measure__order", "kpi__order", "kpi_id", "member_body__order", "month")
         )
-        header = ["年度", "指標", "入力機関", "対象月", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
-        rows = (
-            [plan.fiscal_year, f.kpi.name, f.member_body.name, f"{f.month:%Y-%m}", f.value, f.numerator, f.denominator,
-             f.text_value, {True: "はい", False: "いいえ"}.get(f.yes_no, ""), f.comment]
-            for f in figures
-        )
-        return ExportFile(self.filename(plan, "csv"), f"{CSV}; charset={encoding}", render_csv(header, rows, encoding))
+        for f in figures:
+            yes_no = {True: "はい", False: "いいえ"}.get(f.yes_no, "")
+            yield [plan.fiscal_year, f.kpi.name, f.member_body.name, f"{f.month:%Y-%m}", f.value, f.numerator, f.denominator, f.text_value, yes_no, f.comment]
 
 
 @register
-class ProgressCsv(Export):
+class ProgressCsv(CsvExport):
     id = "progress_csv"
     name = "進捗報告（CSV）"
     description = "提出された進捗報告（下書きは含みません）。"
     permission = "view_plan"
-    takes_encoding = True
+    header = ["報告期間", "取組", "報告機関", "進捗状況", "確認状況", "実施内容", "成果", "課題", "今後の取組", "確認コメント"]
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
+    def rows(self, plan):
         reports = (
             ProgressReport.objects.filter(period__plan=plan)
             .exclude(review_status=ProgressReport.Review.DRAFT)
             .select_related("period", "member_body", "measure__section__parent__parent")
             .order_by("period__starts_on", "measure__section__order", "measure__order", "member_body__order")
         )
-        header = ["報告期間", "取組", "報告機関", "進捗状況", "確認状況", "実施内容", "成果", "課題", "今後の取組", "確認コメント"]
-        rows = (
-            [r.period.name, r.measure.code, r.member_body.name, r.get_progress_display(), r.get_review_status_display(),
-             r.activities, r.results, r.issues, r.next_steps, r.review_comment]
-            for r in reports
-        )
-        return ExportFile(self.filename(plan, "csv"), f"{CSV}; charset={encoding}", render_csv(header, rows, encoding))
+        for r in reports:
+            yield [r.period.name, r.measure.code, r.member_body.name, r.get_progress_display(), r.get_review_status_display(),
+                   r.activities, r.results, r.issues, r.next_steps, r.review_comment]
 
 
 @register
