@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:fiscal_year>/progress/", views.consolidation, name="consolidation"),
     path("<int:fiscal_year>/progress/<int:period_id>/", views.consolidation, name="consolidation_period"),
     path("<int:fiscal_year>/progress/<int:period_id>/<int:measure_id>/", views.summary_edit, name="summary_edit"),
+    path("<int:fiscal_year>/rollover/", views.rollover, name="rollover"),
+    path("<int:fiscal_year>/diff/<int:other_year>/", views.diff, name="diff"),
 ]

@@ -248,3 +248,26 @@ def summary_edit(request, fiscal_year, period_id, measure_id):
         messages.success(request, f"「{measure}」の進捗をとりまとめました。")
         return redirect("plans:consolidation_period", plan.fiscal_year, period.pk)
     return render(request, "plans/summary_edit.html", {"plan": plan, "period": period, "measure": measure, "form": form, "reports": reports})
+
+
+@require_POST
+@portal_view("edit_plan")
+def rollover(request, fiscal_year):
+    from plans.rollover import copy_plan
+
+    plan = _plan(request, fiscal_year)
+    try:
+        copy = copy_plan(plan, plan.fiscal_year + 1)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("plans:roadmap", plan.fiscal_year)
+    messages.success(request, f"{plan.fiscal_year + 1}年度の計画を{plan.fiscal_year}年度から作りました（策定中）。実績と進捗報告は引き継いでいません。")
+    return redirect("plans:diff", copy.fiscal_year, plan.fiscal_year)
+
+
+@portal_view("view_plan")
+def diff(request, fiscal_year, other_year):
+    from plans.rollover import plan_diff
+
+    plan, other = _plan(request, fiscal_year), _plan(request, other_year)
+    return render(request, "plans/diff.html", {"plan": plan, "other": other, "diff": plan_diff(other, plan)})

@@ -220,6 +220,9 @@ ROWS = [
         method="post",
         data=lambda w: {"action": "held"},
     ),
+    # Rollover: only the plan's editors (the lead) copy a plan; comparing two years is reading the plan.
+    Row("plans:rollover", lambda w: reverse("plans:rollover", args=[FY]), statuses(302, 403, 403, 403, 403, 302, 403, 403), "hw_user", method="post"),
+    Row("plans:diff", lambda w: reverse("plans:diff", args=[FY, FY]), statuses(302, 200, 200, 200, 200, 200, 200, 200), "hw_user"),
     # Proposals: 経営者協会 proposed; keieisha staff is the responsible body's.
     Row("proposals:list", lambda w: reverse("proposals:list"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
     Row("proposals:new", lambda w: reverse("proposals:new"), statuses(302, 403, 200, 200, 200, 200, 403, 403), "keieisha_user"),
