@@ -3,11 +3,12 @@
 One definition of a body-month's state serves the home page's matrix, the entry grid's month
 headers, reminders and approvals. It is computed for a whole plan in a constant number of queries.
 """
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from kpi.models import FigureSubmission, KpiFigure
 from members.models import MemberBody
@@ -103,15 +104,29 @@ def state_of(month_index: int, months_due: int, has_figures: bool, submission: F
 
 def reporting_matrix(plan, as_of: date, bodies=None) -> ReportingMatrix:
     """Body × month states for a plan as of a date, in three queries (bodies, submissions, figures)."""
-    bodies = list(reporting_bodies(plan) if bodies is None else bodies)
-    months = fiscal_months(plan.fiscal_year)
-    due = months_ended(plan.fiscal_year, as_of)
+    return reporting_matrices([plan], as_of, None if bodies is None else {plan.pk: list(bodies)})[plan.pk]
+
+
+def reporting_matrices(plans, as_of: date, bodies_by_plan=None) -> dict[int, ReportingMatrix]:
+    """The matrices of several plans (the national view) in the same three queries as one plan's."""
+    plans = list(plans)
+    if bodies_by_plan is None:
+        bodies_by_plan = defaultdict(list)
+        rows = (
+            MemberBody.objects.filter(reported_kpis__measure__section__plan__in=plans)
+            .annotate(plan_id=F("reported_kpis__measure__section__plan_id"))
+            .distinct()
+            .order_by("order", "name")
+        )
+        for body in rows:
+            bodies_by_plan[body.plan_id].append(body)
+    all_bodies = {b.pk for bodies in bodies_by_plan.values() for b in bodies}
     submissions = {
-        (s.member_body_id, s.month): s
-        for s in FigureSubmission.objects.filter(plan=plan, member_body__in=bodies).select_related("decided_by", "submitted_by")
+        (s.plan_id, s.member_body_id, s.month): s
+        for s in FigureSubmission.objects.filter(plan__in=plans, member_body__in=all_bodies).select_related("decided_by", "submitted_by")
     }
     entered = set(
-        KpiFigure.objects.filter(kpi__measure__section__plan=plan, member_body__in=bodies)
+        KpiFigure.objects.filter(kpi__measure__section__plan__in=plans, member_body__in=all_bodies)
         .filter(
             Q(value__isnull=False)
             | Q(numerator__isnull=False)
@@ -119,15 +134,20 @@ def reporting_matrix(plan, as_of: date, bodies=None) -> ReportingMatrix:
             | ~Q(text_value="")
             | Q(yes_no__isnull=False)
         )
-        .values_list("member_body_id", "month")
+        .values_list("kpi__measure__section__plan_id", "member_body_id", "month")
         .distinct()
     )
-    rows = []
-    for body in bodies:
-        row = ReportingRow(body)
-        for index, month in enumerate(months):
-            submission = submissions.get((body.pk, month))
-            state = state_of(index, due, (body.pk, month) in entered, submission)
-            row.cells.append(ReportingCell(body, month, state, submission))
-        rows.append(row)
-    return ReportingMatrix(months=months, rows=rows, months_due=due)
+    matrices = {}
+    for plan in plans:
+        months = fiscal_months(plan.fiscal_year)
+        due = months_ended(plan.fiscal_year, as_of)
+        rows = []
+        for body in bodies_by_plan.get(plan.pk, []):
+            row = ReportingRow(body)
+            for index, month in enumerate(months):
+                submission = submissions.get((plan.pk, body.pk, month))
+                state = state_of(index, due, (plan.pk, body.pk, month) in entered, submission)
+                row.cells.append(ReportingCell(body, month, state, submission))
+            rows.append(row)
+        matrices[plan.pk] = ReportingMatrix(months=months, rows=rows, months_due=due)
+    return matrices

@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from kpi.achievement import Achievement, FigureValue, achievement, rate
 from kpi.choices import MeasureType
@@ -14,7 +14,13 @@ from platform_portal.fiscal import fiscal_month_index, months_ended
 
 def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:
     """Every KPI of the plan, id → achievement over the months ended by `as_of`, in two queries."""
-    kpis = list(Kpi.objects.filter(measure__section__plan=plan))
+    return plans_achievements([plan], as_of)[plan.pk]
+
+
+def plans_achievements(plans, as_of: date) -> dict[int, dict[int, Achievement]]:
+    """The same for several plans at once (the national view), still in two queries."""
+    plans = {plan.pk: plan for plan in plans}
+    kpis = list(Kpi.objects.filter(measure__section__plan__in=plans).annotate(plan_id=F("measure__section__plan_id")))
     figures = defaultdict(list)
     for row in KpiFigure.objects.filter(kpi__in=kpis).values("kpi_id", "month", "value", "numerator", "denominator"):
         figures[row["kpi_id"]].append(
@@ -25,18 +31,17 @@ def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:
                 denominator=row["denominator"],
             )
         )
-    elapsed = months_ended(plan.fiscal_year, as_of)
-    return {
-        kpi.pk: achievement(
+    result = {pk: {} for pk in plans}
+    for kpi in kpis:
+        result[kpi.plan_id][kpi.pk] = achievement(
             measure_type=kpi.measure_type,
             target=kpi.target_value,
             target_period=kpi.target_period,
             comparison=kpi.comparison,
             figures=figures[kpi.pk],
-            months_elapsed=elapsed,
+            months_elapsed=months_ended(plans[kpi.plan_id].fiscal_year, as_of),
         )
-        for kpi in kpis
-    }
+    return result
 
 
 def _month_total(kpi: Kpi, month: date, replacing: KpiFigure) -> Decimal | None:

@@ -105,11 +105,12 @@ class PortalPermissionBackend(ModelBackend):
         return super().has_module_perms(user_obj, app_label)
 
 
-def portal_view(*permissions: str):
+def portal_view(*permissions: str, tenant: bool = True):
     """Decorator for every portal page: sign-in, the user's platform, and declared permissions.
 
     Sets `request.platform`. Anonymous users go to the login page; users without a platform get
-    404; users whose roles hold none of the permissions get 403. Object checks follow in the view
+    404 (unless `tenant=False`, for the instance-wide pages such as the national view); users
+    whose roles hold none of the permissions get 403. Object checks follow in the view
     through `require(request.user, code, obj)` on objects fetched through `request.platform`.
     """
     if not permissions or unknown_permissions(permissions):
@@ -120,7 +121,7 @@ def portal_view(*permissions: str):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            request.platform = platform_of(request.user)
+            request.platform = platform_of(request.user) if tenant else None
             if not any(may(request.user, code) for code in permissions):
                 raise PermissionDenied("このページを表示する権限がありません。")
             return view(request, *args, **kwargs)

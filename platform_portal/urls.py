@@ -11,6 +11,7 @@ admin.site.index_title = "マスタデータ管理"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reminders/<int:fiscal_year>/", views.send_reminders, name="send_reminders"),
+    path("national/", views.national, name="national"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", include("plans.urls")),

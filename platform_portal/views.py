@@ -18,6 +18,8 @@ def home(request):
     # A signed-in user outside every platform (e.g. a new account not yet assigned) gets a
     # friendly page rather than the 404 portal_view gives for a missing platform.
     if user_platform_id(request.user) is None:
+        if may(request.user, "view_all_platforms"):
+            return redirect("national")
         return render(request, "platform_portal/no_platform.html")
     return _home(request)
 
@@ -83,3 +85,10 @@ def send_reminders(request, fiscal_year):
     if result.skipped:
         messages.info(request, f"{label}を提出済・承認済のため督促しなかった機関：{'、'.join(result.skipped)}")
     return redirect(home_url)
+
+
+@portal_view("view_all_platforms", tenant=False)
+def national(request):
+    from platform_portal.national import national_overview
+
+    return render(request, "platform_portal/national.html", {"lines": national_overview(timezone.localdate())})

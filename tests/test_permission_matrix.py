@@ -80,6 +80,8 @@ def statuses(anonymous, other_platform, unrelated, responsible, deputy, lead, ch
 FY = 2025
 ROWS = [
     Row("home", lambda w: reverse("home"), statuses(302, 200, 200, 200, 200, 200, 200, 200), "hw_user"),
+    # The national view is for the instance-wide national role only (tests/test_national.py).
+    Row("national", lambda w: reverse("national"), statuses(302, 403, 403, 403, 403, 403, 403, 403), "hw_user"),
     Row("plans:roadmap", lambda w: reverse("plans:roadmap", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 200, 200), "hw_user"),
     # Figures: 群馬労働局 enters the placement KPI; bureau_staff is its staff.
     Row("kpi:entry", lambda w: reverse("kpi:entry", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 403, 403), "bureau_staff"),
