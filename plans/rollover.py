@@ -48,11 +48,17 @@ def copy_plan(plan: BusinessPlan, fiscal_year: int) -> BusinessPlan:
             moved = {name: _next_year(value) if value else None for name, value in moved.items()}
         ReportingPeriod.objects.create(plan=copy, name=period.name, **moved)
     sections = {}
-    for section in plan.sections.order_by("parent_id", "order", "id"):  # parents (null first) before children
-        sections[section.pk] = RoadmapSection.objects.create(
-            plan=copy, parent=sections.get(section.parent_id), number=section.number, title=section.title,
-            description=section.description, order=section.order,
-        )
+    pending = list(plan.sections.order_by("order", "id"))
+    while pending:  # parents before children, whatever order the database returns
+        ready = [s for s in pending if s.parent_id is None or s.parent_id in sections]
+        if not ready:
+            raise ValidationError("工程表の項目の親子関係が循環しているため複製できません。")
+        for section in ready:
+            sections[section.pk] = RoadmapSection.objects.create(
+                plan=copy, parent=sections.get(section.parent_id), number=section.number, title=section.title,
+                description=section.description, order=section.order,
+            )
+        pending = [s for s in pending if s.pk not in sections]
     kpis = {}
     parents = []
     measures = Measure.objects.filter(section__plan=plan).prefetch_related("responsible_parties", "categories", "kpis__reporting_bodies")
