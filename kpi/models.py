@@ -148,13 +148,18 @@ class KpiFigure(PlatformOwned, models.Model):
         if self.kpi_id and self.month:
             validate_subcounts(self)
 
-    def clean_own_values(self):
+    def clean_own_values(self, reporting_body_ids=None):
         """Every rule that needs only this figure; the sub-count rule also needs the related KPI's figures,
-        so a grid that saves both sides checks it once all of them are written (kpi/entry.py)."""
+        so a grid that saves both sides checks it once all of them are written (kpi/entry.py).
+
+        An import checking thousands of rows passes the KPI's reporting bodies, loaded once.
+        """
         super().clean()
         if self.kpi_id:
             self._clean_values_for_kind()
-        if self.kpi_id and self.member_body_id and not self.kpi.reporting_bodies.filter(pk=self.member_body_id).exists():
+        if reporting_body_ids is None and self.kpi_id and self.member_body_id:
+            reporting_body_ids = set(self.kpi.reporting_bodies.filter(pk=self.member_body_id).values_list("pk", flat=True))
+        if self.kpi_id and self.member_body_id and self.member_body_id not in reporting_body_ids:
             raise ValidationError({"member_body": f"「{self.member_body}」は「{self.kpi}」の実績を入力する機関ではありません。"})
         if self.kpi_id and self.month:
             plan = self.kpi.measure.section.plan

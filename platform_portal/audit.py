@@ -67,19 +67,21 @@ def _stamp_request_id(sender, history_instance, **kwargs):
     history_instance.request_id = current_request_id()
 
 
-def bulk_create_audited(objs, model, *, user=None, batch_size=500):
+def bulk_create_audited(objs, model, *, user=None, batch_size=500, reason=None):
     return bulk_create_with_history(
-        objs, model, batch_size=batch_size, default_user=user, custom_historical_attrs={"request_id": current_request_id()}
+        objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason,
+        custom_historical_attrs={"request_id": current_request_id()},
     )
 
 
-def bulk_update_audited(objs, model, fields, *, user=None, batch_size=500):
+def bulk_update_audited(objs, model, fields, *, user=None, batch_size=500, reason=None):
     return bulk_update_with_history(
         objs,
         model,
         fields,
         batch_size=batch_size,
         default_user=user,
+        default_change_reason=reason,
         custom_historical_attrs={"request_id": current_request_id()},
     )
 

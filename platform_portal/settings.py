@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "proposals",
     "exports",
     "meetings",
+    "imports",
 ]
 
 MIDDLEWARE = [

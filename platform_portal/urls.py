@@ -19,5 +19,6 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("exports/", include("exports.urls")),
     path("meetings/", include("meetings.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

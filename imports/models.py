@@ -1,0 +1,40 @@
+"""An upload waiting for confirmation, and the record of what was imported."""
+from django.conf import settings
+from django.db import models
+
+from platform_portal.tenancy import PlatformOwned
+
+
+class ImportRun(PlatformOwned, models.Model):
+    """One uploaded file: previewed (dry run), then imported or discarded.
+
+    The file lives in the default storage (MEDIA_ROOT, or the shared storage of a multi-server
+    deployment), so the confirming request may land on another app server than the upload.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "確認待ち"
+        INVALID = "invalid", "エラーあり"
+        IMPORTED = "imported", "取込済"
+        DISCARDED = "discarded", "取消"
+
+    platform = models.ForeignKey("platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="import_runs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="取込者", on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField("取込の種類", max_length=30)
+    fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    file = models.FileField("ファイル", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("元のファイル名", max_length=255)
+    encoding = models.CharField("文字コード", max_length=20, blank=True)
+    status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    counts = models.JSONField("件数", default=dict, blank=True, help_text="new / update / skip の件数")
+    issues = models.JSONField("エラー", default=list, blank=True)
+    created_at = models.DateTimeField("アップロード日時", auto_now_add=True)
+    imported_at = models.DateTimeField("取込日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "データの取込"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"

@@ -1,0 +1,139 @@
+"""Member list (構成員名簿), role assignments (役割分担) and users (利用者)."""
+from import_export.fields import Field
+
+from imports.resources.base import PortalResource
+from imports.widgets import ChoiceWidget, DateWidget, LookupWidget, NamesWidget, NumberWidget, TextWidget
+from members.models import AccessRole, MemberBody, MemberCategory, Role, RoleAssignment, User
+
+
+class CreatingLookupWidget(LookupWidget):
+    """A lookup that makes a new object for an unknown name, saved with the first row that uses it.
+
+    A new platform's member list brings its own 区分 and its roles' names, so these are created
+    rather than refused.
+    """
+
+    def __init__(self, model, label, *, make):
+        super().__init__(model, label, required=False)
+        self.make = make
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            name = str(value).strip()
+            self.objects[name] = obj = self.make(name)
+            return obj
+
+
+def save_new_related(instance, *attributes):
+    for attribute in attributes:
+        related = getattr(instance, attribute)
+        if related is not None and related.pk is None:
+            related.save()
+            setattr(instance, attribute, related)  # refreshes the cached id
+
+
+class MemberBodyResource(PortalResource):
+    key_fields = ("name",)
+
+    category = Field("category", "区分", widget=None)
+    name = Field("name", "名称", widget=TextWidget(required=True))
+    organisation = Field("organisation", "組織名", widget=TextWidget())
+    department = Field("department", "部局", widget=TextWidget())
+    short_label = Field("short_label", "工程表での略称", widget=TextWidget())
+    membership = Field("membership", "参加形態", widget=ChoiceWidget(MemberBody.Membership.choices))
+    operated_by = Field("operated_by", "運営主体", widget=TextWidget())
+    joined_on = Field("joined_on", "参加日", widget=DateWidget())
+    left_on = Field("left_on", "退会日", widget=DateWidget())
+    order = Field("order", "表示順", widget=NumberWidget(allow_decimal=False, integer=True))
+    note = Field("note", "備考", widget=TextWidget())
+
+    class Meta(PortalResource.Meta):
+        model = MemberBody
+        fields = ("category", "name", "organisation", "department", "short_label", "membership", "operated_by", "joined_on", "left_on", "order", "note")
+
+    def __init__(self, **kwargs):
+        self.fields_category_widget = CreatingLookupWidget(
+            MemberCategory, "区分", make=lambda name: MemberCategory(platform=kwargs["platform"], name=name, order=100)
+        )
+        super().__init__(**kwargs)
+        self.fields["category"].widget = self.fields_category_widget
+
+    def load_lookups(self):
+        self.fields_category_widget.load({c.name: c for c in self.platform.member_categories.all()})
+
+    def get_queryset(self):
+        return MemberBody.objects.filter(platform=self.platform).select_related("category").order_by("order", "id")
+
+    def init_instance(self, row=None):
+        return MemberBody(platform=self.platform)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        save_new_related(instance, "category")
+
+
+class RoleAssignmentResource(PortalResource):
+    key_fields = ("role", "member_body")
+
+    role = Field("role", "役割", widget=None)
+    function = Field("role__function", "機能", widget=ChoiceWidget(Role.Function.choices, required=False, default=Role.Function.OTHER), readonly=True)
+    member_body = Field("member_body", "機関・団体", widget=LookupWidget(MemberBody, "機関・団体"))
+    share = Field("share", "担当区分", widget=ChoiceWidget(RoleAssignment.Share.choices, required=False))
+
+    class Meta(PortalResource.Meta):
+        model = RoleAssignment
+        fields = ("role", "function", "member_body", "share")
+
+    def __init__(self, **kwargs):
+        self.role_widget = CreatingLookupWidget(Role, "役割", make=lambda name: Role(platform=kwargs["platform"], name=name, order=100))
+        super().__init__(**kwargs)
+        self.fields["role"].widget = self.role_widget
+
+    def load_lookups(self):
+        self.role_widget.load({r.name: r for r in self.platform.roles.all()})
+        self.fields["member_body"].widget.load({b.name: b for b in self.platform.member_bodies.all()})
+
+    def get_queryset(self):
+        return RoleAssignment.objects.filter(role__platform=self.platform).select_related("role", "member_body").order_by("role__order", "role_id", "member_body__order")
+
+    def init_instance(self, row=None):
+        return RoleAssignment()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        function = self.fields["function"].clean(row) if "機能" in row else None
+        if function and instance.role.function != function:
+            instance.role.function = function
+            if instance.role.pk:
+                instance.role.save(update_fields=["function"])
+        save_new_related(instance, "role")
+
+
+class UserResource(PortalResource):
+    """Users of the platform. New users get no password: they set one through the reset e-mail."""
+
+    key_fields = ("username",)
+
+    username = Field("username", "ユーザー名", widget=TextWidget(required=True))
+    display_name = Field("display_name", "氏名", widget=TextWidget(required=True))
+    email = Field("email", "メールアドレス", widget=TextWidget())
+    member_body = Field("member_body", "所属機関・団体", widget=LookupWidget(MemberBody, "機関・団体"))
+    job_title = Field("job_title", "役職", widget=TextWidget())
+    access_roles = Field("access_roles", "権限ロール", widget=NamesWidget(AccessRole, "権限ロール"))
+    is_active = Field("is_active", "有効", widget=ChoiceWidget([(True, "はい"), (False, "いいえ")], required=False, default=True))
+
+    class Meta(PortalResource.Meta):
+        model = User
+        fields = ("username", "display_name", "email", "member_body", "job_title", "access_roles", "is_active")
+
+    def load_lookups(self):
+        self.fields["member_body"].widget.load({b.name: b for b in self.platform.member_bodies.all()})
+        self.fields["access_roles"].widget.load({r.name: r for r in self.platform.access_roles.all()})
+
+    def get_queryset(self):
+        return User.objects.filter(member_body__platform=self.platform).select_related("member_body").prefetch_related("access_roles").order_by("username")
+
+    def init_instance(self, row=None):
+        user = User()
+        user.set_unusable_password()
+        return user

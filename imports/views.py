@@ -1,0 +1,110 @@
+"""Import screens: choose a kind, download its template, upload, preview every error, confirm."""
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from imports import services
+from imports.forms import FILE_FORMATS, UploadForm
+from imports.kinds import allowed_kinds, get_kind
+from imports.models import ImportRun
+from plans.models import BusinessPlan
+from platform_portal.access import portal_view
+from platform_portal.tenancy import working_plan
+
+MENU_PERMISSIONS = ("import_data", "manage_municipal")
+
+
+def _plan(request, kind, fiscal_year, *, create=False):
+    if not kind.per_plan:
+        return None
+    plan = request.platform.plans.filter(fiscal_year=fiscal_year).first()
+    if plan is None and create and kind.id == "roadmap":
+        # The roadmap import starts a new year's plan (unsaved until the import writes).
+        return BusinessPlan(platform=request.platform, fiscal_year=fiscal_year, title=f"{fiscal_year}年度 事業実施計画")
+    if plan is None:
+        from django.http import Http404
+
+        raise Http404(f"{fiscal_year}年度の事業実施計画はありません。")
+    return plan
+
+
+@portal_view(*MENU_PERMISSIONS)
+def menu(request):
+    plan = working_plan(request.platform)
+    runs = ImportRun.objects.filter(platform=request.platform).select_related("user")[:20]
+    return render(request, "imports/menu.html", {
+        "kinds": allowed_kinds(request.user), "runs": runs, "formats": FILE_FORMATS,
+        "fiscal_year": plan.fiscal_year if plan else None, "form": UploadForm(),
+    })
+
+
+@require_POST
+@portal_view(*MENU_PERMISSIONS)
+def upload(request, kind_id):
+    kind = get_kind(request.user, kind_id)
+    form = UploadForm(request.POST, request.FILES, per_plan=kind.per_plan)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{kind.name}：{form.fields[field].label if field in form.fields else ''} {error}")
+        return redirect("imports:menu")
+    plan = _plan(request, kind, form.cleaned_data.get("fiscal_year"), create=True)
+    run = services.upload(kind, platform=request.platform, plan=plan, user=request.user, uploaded=form.cleaned_data["file"])
+    return redirect("imports:run", run.pk)
+
+
+def _run(request, pk):
+    run = get_object_or_404(ImportRun.objects.filter(platform=request.platform).select_related("user"), pk=pk)
+    return run, get_kind(request.user, run.kind)
+
+
+@portal_view(*MENU_PERMISSIONS)
+def run_detail(request, pk):
+    run, kind = _run(request, pk)
+    return render(request, "imports/run.html", {"run": run, "kind": kind})
+
+
+@require_POST
+@portal_view(*MENU_PERMISSIONS)
+def confirm(request, pk):
+    run, kind = _run(request, pk)
+    if run.status != ImportRun.Status.PREVIEWED:
+        messages.error(request, "この取込は確認待ちではないため実行できません。")
+        return redirect("imports:run", run.pk)
+    plan = _plan(request, kind, run.fiscal_year, create=True)
+    services.confirm(kind, run, plan=plan, user=request.user)
+    if run.status == ImportRun.Status.IMPORTED:
+        messages.success(request, f"{run.original_name} を取り込みました（{run.row_count}行）。")
+    else:
+        messages.error(request, "取込の直前にエラーが見つかったため、何も保存していません。内容を確認してください。")
+    return redirect("imports:run", run.pk)
+
+
+@require_POST
+@portal_view(*MENU_PERMISSIONS)
+def discard(request, pk):
+    run, _ = _run(request, pk)
+    if run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.INVALID):
+        run.status = ImportRun.Status.DISCARDED
+        run.file.delete(save=False)
+        run.save(update_fields=["status", "file"])
+        messages.info(request, "取込を取り消しました。")
+    return redirect("imports:menu")
+
+
+@portal_view(*MENU_PERMISSIONS)
+def sheet(request, kind_id, what):
+    """The template (見出しだけ) or the current data, in the same columns, for a round trip."""
+    kind = get_kind(request.user, kind_id)
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in dict(FILE_FORMATS):
+        file_format = "xlsx"
+    plan = _plan(request, kind, request.GET.get("fiscal_year") or getattr(working_plan(request.platform), "fiscal_year", 0))
+    content, filename, content_type = services.render_file(
+        kind, platform=request.platform, plan=plan, with_data=what == "data", file_format=file_format
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
