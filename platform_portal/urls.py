@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from platform_portal import views
+from platform_portal import platform_views, views
 
 admin.site.site_header = "プラットフォーム事務局ポータル 管理"
 admin.site.site_title = "事務局ポータル 管理"
@@ -12,6 +12,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reminders/<int:fiscal_year>/", views.send_reminders, name="send_reminders"),
     path("national/", views.national, name="national"),
+    path("platforms/new/", platform_views.open_new, name="platforms"),
+    path("platform/names/", platform_views.names, name="platform_names"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", include("plans.urls")),

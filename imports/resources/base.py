@@ -9,6 +9,7 @@ audit trail, including the bulk path.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import models
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -86,10 +87,10 @@ class PortalResource(resources.ModelResource):
         return ""
 
     def row_key(self, row) -> tuple:
-        return tuple(self.fields[name].clean(row) for name in self.key_fields)
+        return _hashable(tuple(self.fields[name].clean(row) for name in self.key_fields))
 
     def existing_by_key(self) -> dict:
-        return {self.instance_key(obj): obj for obj in self.get_queryset()}
+        return {_hashable(self.instance_key(obj)): obj for obj in self.get_queryset()}
 
     def canonical_headers(self, headers) -> list[str]:
         """Headings as typed (full-width letters, ／ or /) mapped onto the resource's own."""
@@ -201,6 +202,13 @@ class PortalResource(resources.ModelResource):
 
     def key_attributes(self) -> set[str]:
         return {self.fields[name].attribute for name in self.key_fields}
+
+
+def _hashable(key: tuple) -> tuple:
+    # A key may hold an object a row is about to create (a new 区分 or 役割), which has no pk yet.
+    return tuple(
+        (type(v).__name__, v.pk or f"new:{v}") if isinstance(v, models.Model) else v for v in key
+    )
 
 
 def issues_from_result(result, resource, row_numbers) -> list[Issue]:

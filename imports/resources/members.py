@@ -1,9 +1,11 @@
 """Member list (構成員名簿), role assignments (役割分担) and users (利用者)."""
+import secrets
+
 from import_export.fields import Field
 
 from imports.resources.base import PortalResource
 from imports.widgets import ChoiceWidget, DateWidget, LookupWidget, NamesWidget, NumberWidget, TextWidget
-from members.models import AccessRole, MemberBody, MemberCategory, Role, RoleAssignment, User
+from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment, User
 
 
 class CreatingLookupWidget(LookupWidget):
@@ -13,11 +15,13 @@ class CreatingLookupWidget(LookupWidget):
     rather than refused.
     """
 
-    def __init__(self, model, label, *, make):
-        super().__init__(model, label, required=False)
+    def __init__(self, model, label, *, make, required=False):
+        super().__init__(model, label, required=required)
         self.make = make
 
     def clean(self, value, row=None, **kwargs):
+        if not str(value or "").strip():
+            return super().clean(value, row, **kwargs)
         try:
             return super().clean(value, row, **kwargs)
         except ValueError:
@@ -72,6 +76,18 @@ class MemberBodyResource(PortalResource):
     def before_save_instance(self, instance, row, **kwargs):
         save_new_related(instance, "category")
 
+    def after_import(self, dataset, result, **kwargs):
+        # The roadmap's 実施主体 column names bodies by their 工程表での略称: each label becomes a
+        # responsible party holding its bodies, so a new platform's roadmap can be imported next.
+        parties = {p.label: p for p in self.platform.responsible_parties.all()}
+        for body in self.platform.member_bodies.exclude(short_label=""):
+            party = parties.get(body.short_label)
+            if party is None:
+                party = parties[body.short_label] = ResponsibleParty.objects.create(
+                    platform=self.platform, label=body.short_label, order=len(parties) + 1
+                )
+            party.bodies.add(body)
+
 
 class RoleAssignmentResource(PortalResource):
     key_fields = ("role", "member_body")
@@ -86,7 +102,7 @@ class RoleAssignmentResource(PortalResource):
         fields = ("role", "function", "member_body", "share")
 
     def __init__(self, **kwargs):
-        self.role_widget = CreatingLookupWidget(Role, "役割", make=lambda name: Role(platform=kwargs["platform"], name=name, order=100))
+        self.role_widget = CreatingLookupWidget(Role, "役割", make=lambda name: Role(platform=kwargs["platform"], name=name, order=100), required=True)
         super().__init__(**kwargs)
         self.fields["role"].widget = self.role_widget
 
@@ -100,7 +116,12 @@ class RoleAssignmentResource(PortalResource):
     def init_instance(self, row=None):
         return RoleAssignment()
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # A new role is saved before the row is validated, which needs its id; a dry run or a
+        # failing file rolls it back with everything else.
+        if instance.role_id is None and "role" not in instance._state.fields_cache:
+            return  # the empty 役割 cell is reported by its field
         function = self.fields["function"].clean(row) if "機能" in row else None
         if function and instance.role.function != function:
             instance.role.function = function
@@ -110,12 +131,13 @@ class RoleAssignmentResource(PortalResource):
 
 
 class UserResource(PortalResource):
-    """Users of the platform. New users get no password: they set one through the reset e-mail."""
+    """Users of the platform. New users get a password nobody knows and set their own through the
+    password-reset e-mail (「パスワードを忘れた場合」 on the login page)."""
 
     key_fields = ("username",)
 
     username = Field("username", "ユーザー名", widget=TextWidget(required=True))
-    display_name = Field("display_name", "氏名", widget=TextWidget(required=True))
+    display_name = Field("display_name", "氏名", widget=TextWidget())
     email = Field("email", "メールアドレス", widget=TextWidget())
     member_body = Field("member_body", "所属機関・団体", widget=LookupWidget(MemberBody, "機関・団体"))
     job_title = Field("job_title", "役職", widget=TextWidget())
@@ -135,5 +157,5 @@ class UserResource(PortalResource):
 
     def init_instance(self, row=None):
         user = User()
-        user.set_unusable_password()
+        user.set_password(secrets.token_urlsafe(32))
         return user
