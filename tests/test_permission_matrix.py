@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.core.files.base import ContentFile
 
 from exports.models import ExportJob
+from imports.models import ImportRun
 from meetings.models import Meeting
 from kpi.models import FigureSubmission, Kpi
 from plans.models import Measure, ProgressReport
@@ -67,7 +68,10 @@ def world(gunma, plan2025, hw_user, bureau_staff, lead_user, settings, tmp_path)
     job = ExportJob(platform=gunma, user=lead_user, export_id="figures_csv", fiscal_year=2025, status="done", filename="f.csv", content_type="text/csv")
     job.file.save("f.csv", ContentFile(b"x"), save=True)
     meeting = Meeting.objects.create(plan=plan2025, number=1, held_on=date(2025, 7, 10))
+    import_run = ImportRun(platform=gunma, user=lead_user, kind="members", original_name="m.csv", status="imported")
+    import_run.file.save("m.csv", ContentFile(b"x"), save=True)
     return {
+        "import_run": import_run,
         "plan": plan2025, "bureau": bureau, "kpi": placements, "measure": hw_measure, "period": period,
         "submission": submitted, "report": report, "draft": draft, "proposal": proposal, "job": job, "meeting": meeting,
     }
@@ -247,7 +251,21 @@ ROWS = [
         lambda w: reverse("proposals:handle", args=[w["proposal"].pk]),
         statuses(302, 403, 403, 403, 403, 200, 403, 403),
         "keieisha_user",
+    ),    # Imports: the lead (import_data with manage_members) only; another platform's run is not found.
+    Row("imports:menu", lambda w: reverse("imports:menu"), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),
+    *(
+        Row(name, lambda w, name=name: reverse(name, args=["members"]), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff")
+        for name in ("imports:template", "imports:data")
     ),
+    Row("imports:upload", lambda w: reverse("imports:upload", args=["members"]), statuses(302, 403, 403, 403, 403, 302, 403, 403), "bureau_staff", method="post"),
+    Row("imports:run", lambda w: reverse("imports:run", args=[w["import_run"].pk]), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),
+    *(
+        Row(name, lambda w, name=name: reverse(name, args=[w["import_run"].pk]), statuses(302, 403, 403, 403, 403, 302, 403, 403), "bureau_staff", method="post")
+        for name in ("imports:confirm", "imports:discard")
+    ),
+    # Opening a platform is the system administrator's (tests/test_onboarding.py); names are the lead's.
+    Row("platforms", lambda w: reverse("platforms"), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
+    Row("platform_names", lambda w: reverse("platform_names"), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),
 ]
 
 
@@ -289,7 +307,7 @@ def _named_urls(patterns, namespace=""):
 
 
 # Pages every visitor may open, outside the portal's permissions.
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 
 def test_every_url_has_a_row():
