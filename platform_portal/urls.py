@@ -26,5 +26,6 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("meetings/", include("meetings.urls")),
     path("imports/", include("imports.urls")),
+    path("municipal/", include("municipal_pf.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -265,7 +265,8 @@ ROWS = [
     ),
     # Opening a platform is the system administrator's (tests/test_onboarding.py); names are the lead's.
     Row("platforms", lambda w: reverse("platforms"), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
-    Row("platform_names", lambda w: reverse("platform_names"), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),
+    Row("platform_names", lambda w: reverse("platform_names"), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),    # Municipal platforms: the roles holding view_municipal (secretariat, chair) read the overview.
+    Row("municipal_pf:overview", lambda w: reverse("municipal_pf:overview"), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
 ]
 
 
