@@ -14,6 +14,7 @@ from weasyprint import HTML
 from exports.data import gather
 from kpi.charts import kpi_chart_svg
 from members.models import MemberBody
+from municipal_pf.services import coverage
 from proposals.models import PolicyProposal
 
 
@@ -46,18 +47,6 @@ def _members(platform):
         label = "オブザーバー" if body.is_observer else (body.category.name if body.category else "その他")
         groups.setdefault(label, []).append(body)
     return groups
-
-
-def _municipal(platform):
-    from municipal_pf.models import MunicipalPlatform
-
-    rows = {mp.municipality_id: mp for mp in MunicipalPlatform.objects.filter(platform=platform).prefetch_related("network_partners")}
-    municipalities = list(platform.prefecture.municipalities.order_by("code"))
-    table = [(m, rows.get(m.pk)) for m in municipalities]
-    counts = {label: 0 for _, label in MunicipalPlatform.Status.choices}
-    for _, row in table:
-        counts[row.get_status_display() if row else MunicipalPlatform.Status.NOT_ESTABLISHED.label] += 1
-    return {"table": table, "counts": counts, "total": len(municipalities)}
 
 
 def _chart_uri(svg: str) -> str:
@@ -97,7 +86,7 @@ def packet_context(plan, *, as_of: date, sections: list[str], meeting=None, vari
     if "goals" in context["chosen"]:
         context["categories"] = list(plan.categories.select_related("category"))
     if "municipal" in context["chosen"]:
-        context["municipal"] = _municipal(platform)
+        context["municipal"] = coverage(platform)
     if "proposals" in context["chosen"]:
         context["proposals"] = list(
             PolicyProposal.objects.filter(platform=platform)

@@ -14,6 +14,8 @@ class MunicipalRow:
     def status_label(self) -> str:
         return self.platform.get_status_display() if self.platform else MunicipalPlatform.Status.NOT_ESTABLISHED.label
 
+    missing_partners: list[str] = field(default_factory=list)
+
     @property
     def missing(self) -> int:
         return self.links.count(False)
@@ -50,7 +52,9 @@ def coverage(platform) -> Coverage:
     for municipality in Municipality.objects.filter(prefecture_id=platform.prefecture_id):
         record = records.get(municipality.pk)
         connected = {p.pk for p in record.network_partners.all()} if record else set()
-        rows.append(MunicipalRow(municipality, record, [p.pk in connected for p in partners]))
+        rows.append(MunicipalRow(
+            municipality, record, [p.pk in connected for p in partners], [p.name for p in partners if p.pk not in connected]
+        ))
     counts = {label: 0 for _, label in MunicipalPlatform.Status.choices}
     for row in rows:
         counts[row.status_label] += 1

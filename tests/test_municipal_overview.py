@@ -49,3 +49,14 @@ def test_another_platform_sees_only_its_own_municipalities(client, gunma, reques
     record(gunma, "前橋市", "established")
     user = request.getfixturevalue(fixture)
     assert all(r.municipality.prefecture_id != gunma.prefecture_id for r in coverage(user.member_body.platform).rows)
+
+
+def test_the_meeting_packet_lists_missing_network_links(gunma, plan2025):
+    from exports.registry import REGISTRY
+    from tests.test_packet import pdf_text
+
+    record(gunma, "前橋市", "established", [p.name for p in NetworkPartnerType.objects.exclude(name="民生委員")])
+    content = REGISTRY["meeting_packet"].render(plan2025, as_of=date(2026, 4, 30), sections=["municipal"]).content
+    text = pdf_text(content)
+    assert "未構築のネットワーク" in text and "前橋市" in text and "民生委員" in text
+    assert "設置済 1" in text
