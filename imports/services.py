@@ -13,6 +13,7 @@ from imports.kinds import ImportKind
 from imports.models import ImportRun
 from imports.reading import ReadError, read_sheet
 from imports.resources.base import Issue, issues_from_result
+from plans.models import BusinessPlan
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -27,6 +28,17 @@ class Evaluation:
 
 class _Rollback(Exception):
     pass
+
+
+def plan_for(kind: ImportKind, platform, fiscal_year, *, create=False):
+    """The plan a per-year import goes into; a roadmap import may start a new year's plan."""
+    if not kind.per_plan:
+        return None
+    plan = platform.plans.filter(fiscal_year=fiscal_year).first() if fiscal_year else None
+    if plan is None and create and kind.id == "roadmap" and fiscal_year:
+        # Unsaved: the import saves it, and a dry run or a failing file rolls it back.
+        return BusinessPlan(platform=platform, fiscal_year=fiscal_year, title=f"{fiscal_year}年度 事業実施計画")
+    return plan
 
 
 def make_resource(kind: ImportKind, run_or_platform, *, plan=None, user=None, reason=""):

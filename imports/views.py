@@ -1,6 +1,6 @@
 """Import screens: choose a kind, download its template, upload, preview every error, confirm."""
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -9,7 +9,6 @@ from imports import services
 from imports.forms import FILE_FORMATS, UploadForm
 from imports.kinds import allowed_kinds, get_kind
 from imports.models import ImportRun
-from plans.models import BusinessPlan
 from platform_portal.access import portal_view
 from platform_portal.tenancy import working_plan
 
@@ -17,15 +16,8 @@ MENU_PERMISSIONS = ("import_data", "manage_municipal")
 
 
 def _plan(request, kind, fiscal_year, *, create=False):
-    if not kind.per_plan:
-        return None
-    plan = request.platform.plans.filter(fiscal_year=fiscal_year).first()
-    if plan is None and create and kind.id == "roadmap":
-        # The roadmap import starts a new year's plan (unsaved until the import writes).
-        return BusinessPlan(platform=request.platform, fiscal_year=fiscal_year, title=f"{fiscal_year}年度 事業実施計画")
-    if plan is None:
-        from django.http import Http404
-
+    plan = services.plan_for(kind, request.platform, fiscal_year, create=create)
+    if kind.per_plan and plan is None:
         raise Http404(f"{fiscal_year}年度の事業実施計画はありません。")
     return plan
 

@@ -174,6 +174,8 @@ class PortalResource(resources.ModelResource):
 
     def do_instance_save(self, instance, is_create):
         instance._change_reason = self.reason
+        if self.user is not None:
+            instance._history_user = self.user  # commands have no request to take the user from
         super().do_instance_save(instance, is_create)
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
