@@ -8,11 +8,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value) -> str:
-    """A cell that begins like a formula is prefixed with ' so that Excel shows it as text."""
+    """A cell that begins like a formula is prefixed with ' so that Excel shows it as text.
+
+    Text that itself begins with ' gets one too, so that the portal's import can strip exactly one
+    (imports/reading.py) and read back what was written.
+    """
     if isinstance(value, (int, float, Decimal)):
         return str(value)
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith((*_FORMULA_STARTS, "'")) else text
 
 
 def render_csv(header: list[str], rows, encoding: str) -> bytes:

@@ -70,7 +70,7 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
 
 def _unquote(cell: str) -> str:
     """Undo the ' the portal's CSV exports put before text that Excel would run as a formula."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r", "'") else cell
 
 
 def _present(cell) -> bool:

@@ -29,6 +29,9 @@ class NumberWidget(widgets.Widget):
         self.allow_negative, self.allow_decimal, self.integer = allow_negative, allow_decimal, integer
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, (date, bool)):
+            # Excel turns "4/1" or TRUE typed into a number column into a date or a boolean cell.
+            raise ValueError(f"「{value}」は数値ではありません。数値を入力してください（セルの書式が日付などになっていないか確認してください）。")
         try:
             number = parse_number(value if not isinstance(value, str) else value.strip(), allow_negative=self.allow_negative, allow_decimal=self.allow_decimal)
         except ValidationError as exc:
