@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from platform_portal.audit import audited
 from platform_portal.tenancy import PlatformOwned
 
 
@@ -130,3 +131,71 @@ class MunicipalAccount(PlatformOwned, models.Model):
 
     def __str__(self):
         return f"{self.user}（{self.municipal_platform.municipality}）"
+
+
+class MunicipalReport(PlatformOwned, models.Model):
+    """A municipal platform's report for a period: a good practice, an issue, or a request to the
+    prefectural platform, with the prefecture's handling and response."""
+
+    platform_path = "municipal_platform.platform_id"
+
+    class Kind(models.TextChoices):
+        GOOD_PRACTICE = "good_practice", "好事例"
+        ISSUE = "issue", "課題"
+        REQUEST = "request", "県ＰＦへの要望"
+
+    class RequestType(models.TextChoices):
+        PLACEMENTS = "placements", "経済団体への職場実習・雇用の働きかけ"
+        CONNECTIONS = "connections", "関係機関とのつなぎ"
+        CROSS_BORDER = "cross_border", "広域的な取組"
+        OTHER = "other", "その他"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "受付"
+        IN_PROGRESS = "in_progress", "対応中"
+        ANSWERED = "answered", "回答済"
+        NOTED = "noted", "共有済（回答不要）"
+
+    municipal_platform = models.ForeignKey(
+        MunicipalPlatform, verbose_name="市町村プラットフォーム", on_delete=models.CASCADE, related_name="reports"
+    )
+    period = models.ForeignKey("plans.ReportingPeriod", verbose_name="報告期間", on_delete=models.PROTECT, related_name="municipal_reports")
+    kind = models.CharField("種類", max_length=20, choices=Kind.choices)
+    request_type = models.CharField("要望の内容", max_length=20, choices=RequestType.choices, blank=True)
+    title = models.CharField("件名", max_length=200)
+    body = models.TextField("内容")
+    status = models.CharField("対応状況", max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    response = models.TextField("回答", blank=True)
+    responded_by = models.ForeignKey(
+        "members.User", verbose_name="回答者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField("回答日時", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "members.User", verbose_name="報告者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("報告日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
+
+    history = audited(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市町村プラットフォームの報告"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.municipal_platform.municipality} {self.get_kind_display()}：{self.title}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.REQUEST and not self.request_type:
+            errors["request_type"] = "県ＰＦへの要望は「要望の内容」を選んでください。"
+        if self.kind != self.Kind.REQUEST and self.request_type:
+            errors["request_type"] = "「要望の内容」は県ＰＦへの要望のときだけ選んでください。"
+        if self.status == self.Status.ANSWERED and not self.response.strip():
+            errors["response"] = "対応状況を「回答済」にするには、「回答」を入力してください。"
+        if self.period_id and self.municipal_platform_id and self.period.plan.platform_id != self.municipal_platform.platform_id:
+            errors["period"] = "報告期間は同じプラットフォームの計画のものを選んでください。"
+        if errors:
+            raise ValidationError(errors)

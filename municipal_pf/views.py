@@ -1,9 +1,81 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 
+from municipal_pf import reports
+from municipal_pf.forms import ReportForm
+from municipal_pf.models import MunicipalReport
 from municipal_pf.services import coverage
-from platform_portal.access import portal_view
+from plans.models import ReportingPeriod
+from platform_portal.access import may, portal_view
+from platform_portal.audit import history_entries
+
+READERS = ("view_municipal", "manage_municipal", "report_own_municipal")
 
 
 @portal_view("view_municipal", "manage_municipal")
 def overview(request):
     return render(request, "municipal_pf/overview.html", {"coverage": coverage(request.platform)})
+
+
+@portal_view(*READERS)
+def report_list(request):
+    found = reports.visible_reports(request.user, request.platform)
+    filters = {key: request.GET.get(key, "") for key in ("kind", "status", "period")}
+    if filters["kind"] in MunicipalReport.Kind.values:
+        found = found.filter(kind=filters["kind"])
+    if filters["status"] in MunicipalReport.Status.values:
+        found = found.filter(status=filters["status"])
+    if filters["period"].isdigit():
+        found = found.filter(period_id=int(filters["period"]))
+    return render(request, "municipal_pf/report_list.html", {
+        "reports": found, "filters": filters, "kinds": MunicipalReport.Kind.choices, "statuses": MunicipalReport.Status.choices,
+        "periods": _periods(request), "may_write": may(request.user, "manage_municipal") or may(request.user, "report_own_municipal"),
+    })
+
+
+def _periods(request):
+    return ReportingPeriod.objects.filter(plan__platform=request.platform).select_related("plan").order_by("-starts_on")
+
+
+@portal_view("manage_municipal", "report_own_municipal")
+def report_new(request):
+    report = MunicipalReport()
+    return _edit(request, report, template="municipal_pf/report_new.html")
+
+
+@portal_view(*READERS)
+def report_detail(request, pk):
+    report = get_object_or_404(reports.visible_reports(request.user, request.platform), pk=pk)
+    editable = reports.may_edit(request.user, report)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("この報告を更新する権限がありません。")
+        return _edit(request, report, template="municipal_pf/report_detail.html")
+    context = {"report": report, "history": history_entries(report.history.select_related("history_user")[:20])}
+    if editable:
+        context["form"] = _form(request, report)
+    return render(request, "municipal_pf/report_detail.html", context)
+
+
+def _form(request, report, data=None):
+    return ReportForm(
+        data, instance=report, platforms=reports.writable_platforms(request.user, request.platform), periods=_periods(request),
+        handles=may(request.user, "manage_municipal"),
+    )
+
+
+def _edit(request, report, *, template):
+    form = _form(request, report, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.save_report(form.instance, request.user, posted_version=form.cleaned_data.get("version") if report.pk else None)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "報告を保存しました。")
+            return redirect("municipal_pf:report", form.instance.pk)
+    context = {"form": form, "report": report if report.pk else None}
+    if report.pk:
+        context["history"] = history_entries(report.history.select_related("history_user")[:20])
+    return render(request, template, context, status=400 if request.method == "POST" else 200)

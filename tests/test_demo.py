@@ -39,3 +39,7 @@ def test_demo_shows_every_workflow_state(gunma, plan2025):
     assert set(ProgressReport.objects.values_list("review_status", flat=True)) == {"draft", "submitted", "accepted", "returned"}
     assert PolicyProposal.objects.filter(platform=gunma).count() == 3
     assert User.objects.get(username="municipal").municipal_account.municipal_platform.platform == gunma
+    from municipal_pf.models import MunicipalPlatform, MunicipalReport
+
+    assert set(MunicipalReport.objects.values_list("status", flat=True)) == {"received", "in_progress", "answered", "noted"}
+    assert set(MunicipalPlatform.objects.filter(platform=gunma).values_list("status", flat=True)) == {"established", "preparing"}

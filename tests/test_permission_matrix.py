@@ -68,10 +68,15 @@ def world(gunma, plan2025, hw_user, bureau_staff, lead_user, settings, tmp_path)
     job = ExportJob(platform=gunma, user=lead_user, export_id="figures_csv", fiscal_year=2025, status="done", filename="f.csv", content_type="text/csv")
     job.file.save("f.csv", ContentFile(b"x"), save=True)
     meeting = Meeting.objects.create(plan=plan2025, number=1, held_on=date(2025, 7, 10))
+    from municipal_pf.models import MunicipalPlatform, MunicipalReport
+
+    mpf = MunicipalPlatform.objects.create(platform=gunma, municipality=gunma.prefecture.municipalities.first())
+    municipal_report = MunicipalReport.objects.create(municipal_platform=mpf, period=period, kind="issue", title="課題", body="x")
     import_run = ImportRun(platform=gunma, user=lead_user, kind="members", original_name="m.csv", status="imported")
     import_run.file.save("m.csv", ContentFile(b"x"), save=True)
     return {
         "import_run": import_run,
+        "municipal_report": municipal_report,
         "plan": plan2025, "bureau": bureau, "kpi": placements, "measure": hw_measure, "period": period,
         "submission": submitted, "report": report, "draft": draft, "proposal": proposal, "job": job, "meeting": meeting,
     }
@@ -266,7 +271,10 @@ ROWS = [
     # Opening a platform is the system administrator's (tests/test_onboarding.py); names are the lead's.
     Row("platforms", lambda w: reverse("platforms"), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
     Row("platform_names", lambda w: reverse("platform_names"), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),    # Municipal platforms: the roles holding view_municipal (secretariat, chair) read the overview.
-    Row("municipal_pf:overview", lambda w: reverse("municipal_pf:overview"), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
+    Row("municipal_pf:overview", lambda w: reverse("municipal_pf:overview"), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),    # Municipal reports: readers see all; the liaison (welfare_user, not a kind here) writes; see tests/test_municipal_reports.py.
+    Row("municipal_pf:reports", lambda w: reverse("municipal_pf:reports"), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
+    Row("municipal_pf:report_new", lambda w: reverse("municipal_pf:report_new"), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
+    Row("municipal_pf:report", lambda w: reverse("municipal_pf:report", args=[w["municipal_report"].pk]), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
 ]
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from kpi.demo import generate_demo_figures, generate_demo_submissions
 from members.demo import DEMO_PASSWORD, create_demo_municipal_user, create_demo_users
 from meetings.demo import generate_demo_meetings
+from municipal_pf.demo import generate_demo_municipal
 from plans.demo import generate_demo_progress
 from platform_portal.loader import load_directory
 from proposals.demo import generate_demo_proposals
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, no_figures, **options):
         result = load_directory(settings.BASE_DIR / "fixtures" / "gunma")
+        generate_demo_municipal(result.platform)
         users = create_demo_users(result.platform)
         users.append(create_demo_municipal_user(result.platform))
         figures = 0
