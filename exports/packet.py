@@ -14,6 +14,7 @@ from weasyprint import HTML
 from exports.data import gather
 from kpi.charts import kpi_chart_svg
 from members.models import MemberBody
+from municipal_pf.models import MunicipalReport
 from municipal_pf.services import coverage
 from proposals.models import PolicyProposal
 
@@ -87,6 +88,11 @@ def packet_context(plan, *, as_of: date, sections: list[str], meeting=None, vari
         context["categories"] = list(plan.categories.select_related("category"))
     if "municipal" in context["chosen"]:
         context["municipal"] = coverage(platform)
+        context["municipal_reports"] = list(
+            MunicipalReport.objects.filter(period__plan=plan)
+            .select_related("municipal_platform__municipality", "period")
+            .order_by("period__starts_on", "kind", "municipal_platform__municipality__code", "id")
+        )
     if "proposals" in context["chosen"]:
         context["proposals"] = list(
             PolicyProposal.objects.filter(platform=platform)

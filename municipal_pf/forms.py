@@ -1,6 +1,7 @@
 from django import forms
+from django.forms import inlineformset_factory
 
-from municipal_pf.models import MunicipalReport
+from municipal_pf.models import MunicipalContact, MunicipalPlatform, MunicipalReport
 
 
 class ReportForm(forms.ModelForm):
@@ -25,3 +26,23 @@ class ReportForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["municipal_platform"]
+
+
+class MunicipalPlatformForm(forms.ModelForm):
+    class Meta:
+        model = MunicipalPlatform
+        fields = ["status", "established_on", "secretariat_department", "forum", "forum_note", "network_partners", "note"]
+        widgets = {
+            "network_partners": forms.CheckboxSelectMultiple,
+            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+ContactFormSet = inlineformset_factory(
+    MunicipalPlatform, MunicipalContact, fields=["name", "department", "phone", "email"], extra=2, can_delete=True
+)

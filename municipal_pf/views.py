@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from municipal_pf import reports
-from municipal_pf.forms import ReportForm
-from municipal_pf.models import MunicipalReport
+from municipal_pf.forms import ContactFormSet, MunicipalPlatformForm, ReportForm
+from municipal_pf.models import MunicipalPlatform, MunicipalReport, NetworkPartnerType
 from municipal_pf.services import coverage
 from plans.models import ReportingPeriod
 from platform_portal.access import may, portal_view
@@ -79,3 +80,35 @@ def _edit(request, report, *, template):
     if report.pk:
         context["history"] = history_entries(report.history.select_related("history_user")[:20])
     return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
+def _municipal_platform(request, pk):
+    platforms = MunicipalPlatform.objects.filter(platform=request.platform).select_related("municipality")
+    mpf = get_object_or_404(platforms.prefetch_related("network_partners", "contacts"), pk=pk)
+    if not (may(request.user, "view_municipal") or may(request.user, "manage_municipal") or may(request.user, "report_own_municipal", mpf)):
+        raise PermissionDenied("この市町村プラットフォームを表示する権限がありません。")
+    return mpf
+
+
+@portal_view(*READERS)
+def platform_detail(request, pk):
+    mpf = _municipal_platform(request, pk)
+    return render(request, "municipal_pf/platform_detail.html", {
+        "mpf": mpf, "partners": NetworkPartnerType.objects.all(), "linked": {p.pk for p in mpf.network_partners.all()},
+        "reports": reports.visible_reports(request.user, request.platform).filter(municipal_platform=mpf),
+    })
+
+
+@portal_view("manage_municipal")
+def platform_edit(request, pk):
+    mpf = _municipal_platform(request, pk)
+    form = MunicipalPlatformForm(request.POST or None, instance=mpf)
+    contacts = ContactFormSet(request.POST or None, instance=mpf)
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        with transaction.atomic():  # the platform and all its contacts, or nothing
+            form.save()
+            contacts.save()
+        messages.success(request, f"{mpf.municipality}の記録を保存しました。")
+        return redirect("municipal_pf:platform", mpf.pk)
+    return render(request, "municipal_pf/platform_edit.html", {"mpf": mpf, "form": form, "formset": contacts},
+                  status=400 if request.method == "POST" else 200)

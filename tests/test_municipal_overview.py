@@ -55,8 +55,16 @@ def test_the_meeting_packet_lists_missing_network_links(gunma, plan2025):
     from exports.registry import REGISTRY
     from tests.test_packet import pdf_text
 
-    record(gunma, "前橋市", "established", [p.name for p in NetworkPartnerType.objects.exclude(name="民生委員")])
+    mpf = record(gunma, "前橋市", "established", [p.name for p in NetworkPartnerType.objects.exclude(name="民生委員")])
+    from municipal_pf.models import MunicipalReport
+
+    MunicipalReport.objects.create(
+        municipal_platform=mpf, period=plan2025.reporting_periods.first(), kind="request", request_type="placements",
+        title="職場実習先の開拓", body="紹介をお願いしたい。", status="answered", response="経営者協会に依頼しました。",
+    )
     content = REGISTRY["meeting_packet"].render(plan2025, as_of=date(2026, 4, 30), sections=["municipal"]).content
     text = pdf_text(content)
     assert "未構築のネットワーク" in text and "前橋市" in text and "民生委員" in text
     assert "設置済 1" in text
+    compact = "".join(text.split())  # table cells wrap Japanese text across lines
+    assert "職場実習先の開拓" in compact and "経営者協会に依頼しました。" in compact and "回答済" in compact

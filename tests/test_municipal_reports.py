@@ -99,3 +99,36 @@ def test_the_list_filters_and_keeps_its_query_count(client, gunma, mpfs, period,
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("municipal_pf:reports"))
     assert len(many.captured_queries) == len(few.captured_queries) == 12
+
+
+def contact_data(**extra):
+    data = {"contacts-TOTAL_FORMS": "2", "contacts-INITIAL_FORMS": "0", "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000",
+            "status": "established", "established_on": "2024-04-01", "secretariat_department": "福祉政策課", "forum": "support_meeting",
+            "forum_note": "", "note": "", "network_partners": [], "contacts-0-name": "前橋 太郎", "contacts-0-department": "福祉政策課",
+            "contacts-0-phone": "027-000-0000", "contacts-0-email": "maebashi@example.jp"}
+    data.update(extra)
+    return data
+
+
+def test_the_liaison_edits_a_platform_and_its_contacts_all_or_nothing(client, gunma, mpfs, welfare_user):
+    from municipal_pf.models import NetworkPartnerType
+
+    mpf = mpfs["前橋市"]
+    client.force_login(welfare_user)
+    url = reverse("municipal_pf:platform_edit", args=[mpf.pk])
+    bad = client.post(url, contact_data(status="preparing", **{"contacts-1-name": "高崎 花子", "contacts-1-email": "メールではない"}))
+    assert bad.status_code == 400 and "2行目" in bad.content.decode()
+    mpf.refresh_from_db()
+    assert mpf.status == "established" and not mpf.contacts.exists()
+    hello_work = NetworkPartnerType.objects.get(name="ハローワーク")
+    client.post(url, contact_data(network_partners=[hello_work.pk]))
+    page = client.get(reverse("municipal_pf:platform", args=[mpf.pk])).content.decode()
+    assert "前橋 太郎" in page and "○ 構築済：ハローワーク" in page and "× 未構築：民生委員" in page
+
+
+def test_municipal_staff_see_their_own_platform_only(client, gunma, mpfs):
+    staff = municipal_user(gunma, mpfs["前橋市"], "maebashi")
+    client.force_login(staff)
+    assert client.get(reverse("municipal_pf:platform", args=[mpfs["前橋市"].pk])).status_code == 200
+    assert client.get(reverse("municipal_pf:platform", args=[mpfs["高崎市"].pk])).status_code == 403
+    assert client.get(reverse("municipal_pf:platform_edit", args=[mpfs["前橋市"].pk])).status_code == 403

@@ -274,7 +274,8 @@ ROWS = [
     Row("municipal_pf:overview", lambda w: reverse("municipal_pf:overview"), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),    # Municipal reports: readers see all; the liaison (welfare_user, not a kind here) writes; see tests/test_municipal_reports.py.
     Row("municipal_pf:reports", lambda w: reverse("municipal_pf:reports"), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
     Row("municipal_pf:report_new", lambda w: reverse("municipal_pf:report_new"), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
-    Row("municipal_pf:report", lambda w: reverse("municipal_pf:report", args=[w["municipal_report"].pk]), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
+    Row("municipal_pf:report", lambda w: reverse("municipal_pf:report", args=[w["municipal_report"].pk]), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),    Row("municipal_pf:platform", lambda w: reverse("municipal_pf:platform", args=[w["municipal_report"].municipal_platform_id]), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
+    Row("municipal_pf:platform_edit", lambda w: reverse("municipal_pf:platform_edit", args=[w["municipal_report"].municipal_platform_id]), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
 ]
 
 
