@@ -66,5 +66,8 @@ def test_the_meeting_packet_lists_missing_network_links(gunma, plan2025):
     text = pdf_text(content)
     assert "未構築のネットワーク" in text and "前橋市" in text and "民生委員" in text
     assert "設置済 1" in text
-    compact = "".join(text.split())  # table cells wrap Japanese text across lines
+    import subprocess
+
+    raw = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    compact = "".join(raw.split())  # table cells wrap Japanese text across lines
     assert "職場実習先の開拓" in compact and "経営者協会に依頼しました。" in compact and "回答済" in compact
