@@ -78,11 +78,13 @@ def test_every_bad_row_is_reported_with_row_and_column_and_nothing_is_saved(lead
 
 
 def test_missing_and_extra_columns_are_named(lead, gunma, plan2025):
+    before = figures_state()
     header = [h for h in HEADER if h != "入力機関"] + ["担当者"]
     run = upload(lead, "figures", csv_bytes([header, ["2(1)ア①", PLACEMENTS[1], "2025-04", "1", "", "", "", "", "", "", "山田"]]))
     found = texts(run)
     assert "1行目の列「入力機関」：必要な列がありません。テンプレートの見出しをそのまま使ってください。" in found
     assert any(t.startswith("1行目の列「担当者」") and "使わない列" in t for t in found)
+    assert figures_state() == before
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,9 @@ def test_missing_and_extra_columns_are_named(lead, gunma, plan2025):
     ids=["empty", "header-only", "utf-16", "broken-xlsx"],
 )
 def test_unreadable_files_get_one_clear_message(lead, gunma, plan2025, content, message):
+    before = figures_state()
     run = upload(lead, "figures", content)
+    assert figures_state() == before
     assert run.status == "invalid"
     assert len(run.issues) == 1 and message in run.issues[0]["message"] and run.issues[0]["row"] == 0
 
