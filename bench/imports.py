@@ -27,6 +27,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="portal-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("PORTAL_ENV", "test")  # a throwaway database, not a deployment
     os.environ["MEDIA_ROOT"] = workdir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_portal.settings")
     import django

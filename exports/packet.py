@@ -4,7 +4,6 @@ The secretariat chooses the sections. The roadmap section gathers its data with 
 (exports/data.py), so both files say the same; the KPI charts are the same SVG as on the portal.
 The Japanese font is embedded as a subset (WeasyPrint's default), never whole.
 """
-import base64
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +11,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from exports.data import gather
-from kpi.charts import kpi_chart_svg
+from kpi.charts import kpi_chart_svg, svg_data_uri
 from members.models import MemberBody
 from municipal_pf.models import MunicipalReport
 from municipal_pf.services import coverage
@@ -50,10 +49,6 @@ def _members(platform):
     return groups
 
 
-def _chart_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def packet_context(plan, *, as_of: date, sections: list[str], meeting=None, variant: str = "agenda") -> dict:
     platform = plan.platform
     chosen = [s for s in SECTIONS if s.id in sections]
@@ -78,7 +73,7 @@ def packet_context(plan, *, as_of: date, sections: list[str], meeting=None, vari
         context["data"] = data
         labels = [f"{m.month}月" for m in data.months]
         context["charts"] = [
-            (row, _chart_uri(svg))
+            (row, svg_data_uri(svg))
             for row in data.kpi_rows
             if (svg := kpi_chart_svg(row.kpi, row.monthly, labels, width=680, height=250))
         ]

@@ -54,3 +54,11 @@ def kpi_chart_svg(kpi, monthly: list, month_labels: list[str], *, width: int = 6
 
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG as an image address: for <img> in the portal (its strict CSP forbids the inline
+    SVG's own styles) and in the packet alike."""
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

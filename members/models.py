@@ -187,6 +187,9 @@ class AccessRole(PlatformOwned, models.Model):
     name = models.CharField("名称", max_length=100)
     description = models.TextField("説明", blank=True)
     permissions = models.JSONField("権限", default=list, blank=True, help_text="platform_portal.permissions の権限コードの一覧")
+    requires_two_factor = models.BooleanField(
+        "二要素認証を必須とする", default=False, help_text="このロールの利用者は、ログイン時に認証アプリの確認コードが必要です"
+    )
 
     history = audited()
 

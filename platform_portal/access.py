@@ -33,11 +33,22 @@ def role_permissions(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_portal_permissions", None)
     if cached is None:
-        codes = set()
-        for permissions in user.access_roles.values_list("permissions", flat=True):
+        codes, two_factor = set(), user.is_superuser
+        # One query answers both: the permissions and whether any role requires a second factor.
+        for permissions, requires_two_factor in user.access_roles.values_list("permissions", "requires_two_factor"):
             codes.update(permissions or [])
+            two_factor = two_factor or requires_two_factor
         cached = user._portal_permissions = frozenset(codes & PERMISSIONS.keys())
+        user._requires_two_factor = two_factor
     return cached
+
+
+def requires_two_factor(user) -> bool:
+    """Whether one of the user's roles (or being a superuser) makes the second factor compulsory."""
+    if not user.is_authenticated:
+        return False
+    role_permissions(user)
+    return getattr(user, "_requires_two_factor", user.is_superuser)
 
 
 def owning_body_id(obj):

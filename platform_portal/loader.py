@@ -152,7 +152,10 @@ def load_platform(data: dict) -> Platform:
             AccessRole,
             where,
             {"platform": platform, "code": _req(item, "code", where)},
-            {"name": _req(item, "name", where), "description": item.get("description", ""), "permissions": item.get("permissions", [])},
+            {
+                "name": _req(item, "name", where), "description": item.get("description", ""), "permissions": item.get("permissions", []),
+                "requires_two_factor": item.get("requires_two_factor", False),
+            },
         )
     return platform
 

@@ -40,7 +40,7 @@ def open_platform(opening: Opening) -> tuple[Platform, User]:
     roles = {
         item["code"]: AccessRole.objects.create(
             platform=platform, code=item["code"], name=item["name"], description=item.get("description", ""),
-            permissions=item.get("permissions", []),
+            permissions=item.get("permissions", []), requires_two_factor=item.get("requires_two_factor", False),
         )
         for item in defaults["access_roles"]
     }

@@ -3,9 +3,11 @@
 The embedded SQLite default exists only for the one-command demo; every real deployment and CI
 sets DATABASE_URL to PostgreSQL.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,15 +17,59 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# Which rules the configuration must meet: "production" (the default without DEBUG) refuses to
+# start on a weak secret key, missing hosts, a non-PostgreSQL database or plain HTTP; "development"
+# (the default with DEBUG, e.g. ./scripts/demo.sh) and "test" (platform_portal/settings_test.py)
+# relax them. Production is what you get when you forget to say.
+PORTAL_ENV = env.str("PORTAL_ENV", default="development" if DEBUG else "production")
+
+
+def _refuse(message: str):
+    raise ImproperlyConfigured(f"{message}（README の「本番設定とセキュリティ」参照）")
+
+
+if PORTAL_ENV not in ("production", "development", "test"):
+    _refuse(f"PORTAL_ENV は production・development・test のいずれかにしてください（現在: {PORTAL_ENV}）。")
+PRODUCTION = PORTAL_ENV == "production"
+
+if PRODUCTION and DEBUG:
+    _refuse("本番環境（PORTAL_ENV=production）では DEBUG を有効にできません。")
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY が設定されていません。環境変数 SECRET_KEY を設定してください（README の「本番設定」参照）。"
-        )
+    if PRODUCTION:
+        _refuse("SECRET_KEY が設定されていません。環境変数 SECRET_KEY に50文字以上のランダムな文字列を設定してください。")
     SECRET_KEY = "insecure-development-only-key"
+elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    _refuse("SECRET_KEY が短すぎるか推測しやすい値です。50文字以上のランダムな文字列にしてください。")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    _refuse("ALLOWED_HOSTS が設定されていません。ポータルのホスト名（例: portal.example.lg.jp）を設定してください。")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Served over HTTPS in production: redirects, secure cookies and HSTS. A loopback deployment
+# without TLS (scripts/deploy_local.sh) says HTTPS=false explicitly.
+HTTPS = env.bool("HTTPS", default=PRODUCTION)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    # Only behind a proxy that sets this header itself; otherwise a client could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Sessions end a working day after sign-in, and when the browser closes. (Renewing on every
+# request would write the session row on every page view.)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +81,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "platform_portal",
@@ -56,10 +106,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "platform_portal.twofactor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platform_portal.audit.RequestIdMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "platform_portal.urls"
@@ -83,15 +138,50 @@ TEMPLATES = [
 WSGI_APPLICATION = "platform_portal.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    _refuse("本番環境では DATABASE_URL に PostgreSQL（postgres://…）を設定してください。SQLite はデモ専用です。")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
 # Every portal permission (portal.<code>) is answered by one backend from the users' access roles.
-AUTHENTICATION_BACKENDS = ["platform_portal.access.PortalPermissionBackend"]
+# django-axes first: it refuses sign-ins of a locked-out user before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "platform_portal.access.PortalPermissionBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Lockout after repeated failed sign-ins (django-axes). Counted per user name, not per address:
+# a prefecture's offices share a few outbound addresses, so locking an address would lock out
+# whole departments. Unlock: the cool-off time passes, or an administrator runs
+# `manage.py axes_reset_username <name>` (README「本番設定とセキュリティ」).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to count per address too; for the shared office addresses above that would lock
+# out colleagues, and counting per user name is not bypassed by changing cookies or browsers.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+# Two-factor authentication (django-otp, TOTP): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="事務局ポータル")
+
+# Content Security Policy (django-csp): only the portal's own scripts, styles and images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from platform_portal import platform_views, views
+from platform_portal import platform_views, twofactor, views
 
 admin.site.site_header = "プラットフォーム事務局ポータル 管理"
 admin.site.site_title = "事務局ポータル 管理"
@@ -20,6 +20,10 @@ urlpatterns = [
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", twofactor.verify, name="two_factor_verify"),
+    path("account/two-factor/setup/", twofactor.setup, name="two_factor_setup"),
+    path("account/security/", twofactor.security, name="security"),
+    path("account/security/disable/", twofactor.disable, name="two_factor_disable"),
     path("plans/", include("plans.urls")),
     path("kpi/", include("kpi.urls")),
     path("proposals/", include("proposals.urls")),

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install.sh
-export SECRET_KEY=${SECRET_KEY:-test-only-secret-key}
+# The test environment's relaxations (plain HTTP, SQLite allowed); production rules are tested too.
+export PORTAL_ENV=${PORTAL_ENV:-test}
+export SECRET_KEY=${SECRET_KEY:-test-only-secret-key-not-for-production}
 .venv/bin/python manage.py makemigrations --check --dry-run
 .venv/bin/python manage.py check
 exec .venv/bin/python -m pytest "$@"

@@ -44,6 +44,29 @@ def _plain_static_storage(settings):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(autouse=True)
+def _force_login_completes_the_second_factor(monkeypatch):
+    """`client.force_login` stands for a finished sign-in, which for the secretariat includes the
+    TOTP code; tests/test_two_factor.py drives the real code step and enrolment."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from platform_portal.access import requires_two_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if requires_two_factor(user) or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="試験", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 # One signed-in person per kind of user of Gunma's platform (and one of another platform).
 # Bodies: 群馬労働局 and 群馬県（産業経済部） enter KPI figures; ハローワーク is responsible for
 # measures (through 労働局 and 全機関・団体) but enters no figures; 連合群馬 is responsible only

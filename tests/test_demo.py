@@ -26,7 +26,8 @@ def test_seed_demo_gives_every_access_role_a_user_and_a_full_year(gunma, plan202
 
 def test_demo_user_can_sign_in(client, gunma):
     call_command("seed_demo", "--no-figures", stdout=StringIO())
-    assert client.login(username="deputy", password="demo-pass-2025")
+    response = client.post("/login/", {"username": "member", "password": "demo-pass-2025"})
+    assert response.status_code == 302 and response.url == "/"
 
 
 def test_demo_shows_every_workflow_state(gunma, plan2025):

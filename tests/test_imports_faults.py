@@ -34,7 +34,7 @@ def many_rows(plan, body, count):
 
 def command(path, database_name):
     env = {**os.environ, "DATABASE_URL": f"postgres://{settings.DATABASES['default']['USER']}@{settings.DATABASES['default']['HOST'] or '127.0.0.1'}:{settings.DATABASES['default']['PORT'] or 5432}/{database_name}",
-           "SECRET_KEY": "test-only", "MEDIA_ROOT": str(path.parent)}
+           "SECRET_KEY": "test-only", "PORTAL_ENV": "test", "MEDIA_ROOT": str(path.parent)}
     return subprocess.Popen(
         [sys.executable, "manage.py", "import_file", "figures", str(path), "--platform", "gunma", "--fiscal-year", "2025"],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

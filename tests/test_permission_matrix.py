@@ -276,6 +276,12 @@ ROWS = [
     Row("municipal_pf:report_new", lambda w: reverse("municipal_pf:report_new"), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
     Row("municipal_pf:report", lambda w: reverse("municipal_pf:report", args=[w["municipal_report"].pk]), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),    Row("municipal_pf:platform", lambda w: reverse("municipal_pf:platform", args=[w["municipal_report"].municipal_platform_id]), statuses(302, 403, 403, 403, 200, 200, 200, 403), "bureau_staff"),
     Row("municipal_pf:platform_edit", lambda w: reverse("municipal_pf:platform_edit", args=[w["municipal_report"].municipal_platform_id]), statuses(302, 403, 403, 403, 403, 403, 403, 403), "bureau_staff"),
+    # Security settings are every signed-in user's own (tests/test_two_factor.py covers the flows).
+    Row("security", lambda w: reverse("security"), statuses(302, 200, 200, 200, 200, 200, 200, 200), "bureau_staff"),
+    Row("two_factor_setup", lambda w: reverse("two_factor_setup"), statuses(302, 200, 200, 200, 200, 200, 200, 200), "bureau_staff"),
+    # An already verified secretariat user is sent on; others without a device are sent to enrol.
+    Row("two_factor_verify", lambda w: reverse("two_factor_verify"), statuses(302, 302, 302, 302, 302, 302, 302, 302), "bureau_staff"),
+    Row("two_factor_disable", lambda w: reverse("two_factor_disable"), statuses(302, 302, 302, 302, 302, 302, 302, 302), "bureau_staff", method="post"),
 ]
 
 

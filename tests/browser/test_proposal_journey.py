@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from plans.models import Measure
 from proposals import services
+from tests.browser.helpers import second_factor
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,7 @@ def log_in(page, username):
     page.get_by_label("ユーザー名").fill(username)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    second_factor(page)
     expect(page.get_by_role("navigation", name="メインメニュー")).to_be_visible()
 
 
