@@ -64,3 +64,21 @@ def create_demo_municipal_user(platform) -> User:
     user.access_roles.set(AccessRole.objects.filter(platform=platform, code="municipal_staff"))
     MunicipalAccount.objects.update_or_create(user=user, defaults={"municipal_platform": municipal_platform})
     return user
+
+
+def enrol_demo_second_factor(users) -> dict[str, str]:
+    """Demo only: the users whose role requires 2FA get an authenticator key, printed by seed_demo
+    so that a demo can be tried with any authenticator app (or `manage.py demo_totp <user>`)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from platform_portal.access import requires_two_factor
+
+    secrets = {}
+    for user in users:
+        if requires_two_factor(user):
+            TOTPDevice.objects.filter(user=user).delete()
+            device = TOTPDevice.objects.create(user=user, name="デモ用", confirmed=True)
+            secrets[user.username] = base64.b32encode(device.bin_key).decode()
+    return secrets

@@ -104,3 +104,16 @@ def test_a_lockout_is_per_user_name(client, member, gunma):
     for _ in range(5):
         sign_in(client, "member-2fa", "wrong-password")
     assert sign_in(client, "colleague").status_code == 302  # same office address, another person
+
+
+def test_the_demo_enrols_the_secretariat_and_shows_their_codes(client, gunma):
+    import io
+
+    out = io.StringIO()
+    call_command("seed_demo", "--no-figures", stdout=out)
+    assert "二要素認証が必須の利用者の認証アプリ用の秘密鍵" in out.getvalue() and "lead" in out.getvalue()
+    sign_in(client, "lead", "demo-pass-2025")
+    shown = io.StringIO()
+    call_command("demo_totp", "lead", stdout=shown)
+    assert client.post(reverse("two_factor_verify"), {"token": shown.getvalue().strip(), "next": "/"}).url == "/"
+    assert client.get(reverse("home")).status_code == 200

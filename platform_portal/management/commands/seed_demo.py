@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from kpi.demo import generate_demo_figures, generate_demo_submissions
-from members.demo import DEMO_PASSWORD, create_demo_municipal_user, create_demo_users
+from members.demo import DEMO_PASSWORD, create_demo_municipal_user, create_demo_users, enrol_demo_second_factor
 from meetings.demo import generate_demo_meetings
 from municipal_pf.demo import generate_demo_municipal
 from plans.demo import generate_demo_progress
@@ -38,3 +38,7 @@ class Command(BaseCommand):
         for user in users:
             roles = "、".join(r.name for r in user.access_roles.all())
             self.stdout.write(f"  {user.username:<12} {user.member_body or '（所属なし）'} / {roles}")
+        secrets = enrol_demo_second_factor(users)
+        self.stdout.write("二要素認証が必須の利用者の認証アプリ用の秘密鍵（デモ用。確認コードは manage.py demo_totp <ユーザー名> でも表示できます）:")
+        for username, secret in secrets.items():
+            self.stdout.write(f"  {username:<12} {secret}")
