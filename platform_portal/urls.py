@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from platform_portal import platform_views, twofactor, views
+from platform_portal import health, platform_views, twofactor, views
 
 admin.site.site_header = "プラットフォーム事務局ポータル 管理"
 admin.site.site_title = "事務局ポータル 管理"
@@ -10,6 +10,7 @@ admin.site.index_title = "マスタデータ管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", health.healthz, name="healthz"),
     path("reminders/<int:fiscal_year>/", views.send_reminders, name="send_reminders"),
     path("national/", views.national, name="national"),
     path("platforms/new/", platform_views.open_new, name="platforms"),

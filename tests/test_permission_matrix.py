@@ -323,7 +323,7 @@ def _named_urls(patterns, namespace=""):
 
 
 # Pages every visitor may open, outside the portal's permissions.
-PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+PUBLIC = {"healthz", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 
 def test_every_url_has_a_row():

@@ -78,3 +78,9 @@ def test_pages_carry_the_content_security_policy(client, lead_user):
     policy = client.get(reverse("home"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_the_health_check_answers_anyone_without_a_query(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"
