@@ -45,6 +45,7 @@ class ExportJob(PlatformOwned, models.Model):
     error = models.TextField("エラー", blank=True)
     task_id = models.CharField("タスクID", max_length=64, blank=True)
     created_at = models.DateTimeField("依頼日時", auto_now_add=True)
+    started_at = models.DateTimeField("作成開始日時", null=True, blank=True)
     finished_at = models.DateTimeField("完了日時", null=True, blank=True)
 
     class Meta:

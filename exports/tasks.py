@@ -14,8 +14,8 @@ logger = logging.getLogger(__name__)
 @task()
 def generate_export(job_id: int) -> str:
     job = ExportJob.objects.select_related("platform").get(pk=job_id)
-    job.status = ExportJob.Status.RUNNING
-    job.save(update_fields=["status"])
+    job.status, job.started_at = ExportJob.Status.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
     try:
         plan = job.platform.plans.get(fiscal_year=job.fiscal_year)
         file = REGISTRY[job.export_id].render(plan, encoding=job.encoding, **job.options)

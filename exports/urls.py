@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:fiscal_year>/<slug:export_id>/start/", views.start, name="start"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
+    path("jobs/<int:pk>/retry/", views.retry, name="retry"),
 ]

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from exports.csv import ENCODINGS
 from exports.models import ExportJob, ExportLog
 from exports.registry import REGISTRY, available
-from exports.services import render_and_log
+from exports.services import fail_interrupted, render_and_log
 from exports.tasks import generate_export
 from platform_portal.access import may, portal_view, require
 
@@ -17,7 +17,8 @@ def menu(request, fiscal_year):
     logs = None
     if may(request.user, "manage_meetings"):
         logs = ExportLog.objects.filter(platform=request.platform).select_related("user")[:20]
-    jobs = ExportJob.objects.filter(platform=request.platform, user=request.user)[:5]
+    jobs = list(ExportJob.objects.filter(platform=request.platform, user=request.user)[:5])
+    fail_interrupted(jobs)
     return render(
         request, "exports/menu.html",
         {"plan": plan, "exports": available(request.user), "encodings": ENCODINGS, "logs": logs, "jobs": jobs},
@@ -60,6 +61,10 @@ def start(request, fiscal_year, export_id):
         },
     )
 
+    return _enqueue(job)
+
+
+def _enqueue(job):
     def enqueue():
         result = generate_export.enqueue(job.pk)
         ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
@@ -67,6 +72,22 @@ def start(request, fiscal_year, export_id):
     # Queued once the job row is committed, so that a worker never looks for a job it cannot see yet.
     transaction.on_commit(enqueue)
     return redirect("exports:job", job.pk)
+
+
+@require_POST
+@portal_view("view_plan", "view_figures")
+def retry(request, pk):
+    """A failed job made again with the same choices (sections, meeting, encoding)."""
+    old = _job(request, pk)
+    fail_interrupted([old])
+    if old.status != ExportJob.Status.FAILED:
+        return redirect("exports:job", old.pk)
+    require(request.user, REGISTRY[old.export_id].permission)
+    job = ExportJob.objects.create(
+        platform=old.platform, user=request.user, export_id=old.export_id, fiscal_year=old.fiscal_year,
+        encoding=old.encoding, options=old.options,
+    )
+    return _enqueue(job)
 
 
 def _job(request, pk):
@@ -77,6 +98,7 @@ def _job(request, pk):
 @portal_view("view_plan", "view_figures")
 def job(request, pk):
     job = _job(request, pk)
+    fail_interrupted([job])
     return render(request, "exports/job.html", {"job": job, "export": REGISTRY.get(job.export_id)})
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kpi.choices import MeasureType
@@ -252,7 +252,15 @@ def save_grid(plan, body, data, *, user, as_of: date) -> SaveResult:
     except ValidationError as exc:
         grid.errors = exc.messages
         return SaveResult(0, grid)
+    except IntegrityError:
+        # Two people entered the same new month at the same moment: the row locks of _write
+        # cannot cover a row that does not exist yet, so the unique constraint decides.
+        grid.errors = [SIMULTANEOUS]
+        return SaveResult(0, grid)
     return SaveResult(saved, grid)
+
+
+SIMULTANEOUS = "同じ月の実績を他の利用者が同時に保存しました。何も保存していません。表示を更新して最新の値を確認してから、もう一度保存してください。"
 
 
 class _Conflict(Exception):

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platform_portal.audit.RequestIdMiddleware",
+    # Inside the request's transaction handling: a lost database becomes a clear 503 page.
+    "platform_portal.faults.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -227,3 +229,5 @@ LOGGING = {
 # Background tasks (long exports) go through the Tasks API on the database backend, so that every
 # app server and worker (`manage.py db_worker`) shares one queue in PostgreSQL.
 TASKS = {"default": {"BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A background export still 作成中 after this many seconds was interrupted (its worker died).
+EXPORT_JOB_TIMEOUT = env.int("EXPORT_JOB_TIMEOUT", default=600)

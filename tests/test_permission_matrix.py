@@ -208,6 +208,8 @@ ROWS = [
     # A background job is its requester's (the lead's) alone.
     Row("exports:job", lambda w: reverse("exports:job", args=[w["job"].pk]), statuses(302, 404, 404, 404, 404, 200, 404, 404), "bureau_staff"),
     Row("exports:job_file", lambda w: reverse("exports:job_file", args=[w["job"].pk]), statuses(302, 404, 404, 404, 404, 200, 404, 404), "bureau_staff"),
+    # Retrying needs a failed job; the requester is sent back to it (a done job is not made again).
+    Row("exports:retry", lambda w: reverse("exports:retry", args=[w["job"].pk]), statuses(302, 404, 404, 404, 404, 302, 404, 404), "bureau_staff", method="post"),
     # Meetings: everyone of Gunma reads them; the secretariat (lead) runs them.
     Row("meetings:list", lambda w: reverse("meetings:list"), statuses(302, 403, 200, 200, 200, 200, 200, 200), "bureau_staff"),
     Row("meetings:new", lambda w: reverse("meetings:new"), statuses(302, 403, 403, 403, 403, 200, 403, 403), "bureau_staff"),

@@ -78,3 +78,28 @@ def _cp932(text):
 
 def test_decimal_comparison_sanity():
     assert NumberWidget().clean("１，５３８") == Decimal(1538)
+
+
+@FAST
+@given(st.one_of(st.text(max_size=40), st.integers(), st.floats(), st.decimals(allow_nan=True)), st.booleans(), st.booleans())
+def test_parse_number_gives_a_number_or_a_japanese_message_for_any_input(value, allow_negative, allow_decimal):
+    from django.core.exceptions import ValidationError
+
+    from platform_portal.numbers import parse_number
+
+    try:
+        number = parse_number(value, allow_negative=allow_negative, allow_decimal=allow_decimal)
+    except ValidationError as exc:
+        assert all(m and not m.isascii() for m in exc.messages), exc.messages
+    else:
+        assert number is None or isinstance(number, Decimal)
+        if number is not None and not allow_negative:
+            assert number >= 0
+
+
+@FAST
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_parse_number_reads_what_format_number_writes(number):
+    from platform_portal.numbers import format_number, parse_number
+
+    assert parse_number(format_number(number), allow_negative=True) == number
