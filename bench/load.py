@@ -42,6 +42,7 @@ def setup_users(viewers: int, enterers: int) -> dict:
         "PORTAL_ENV": "production", "DEBUG": "false", "HTTPS": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": (run / "secret_key").read_text().strip(), "MEDIA_ROOT": str(run / "media"),
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_deploy"),
+        "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/1"),
         "DJANGO_SETTINGS_MODULE": "platform_portal.settings",
     })
     import django

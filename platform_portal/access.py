@@ -18,6 +18,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from platform_portal import freshness
 from platform_portal.permissions import PERMISSIONS, unknown_permissions
 from platform_portal.tenancy import municipal_account_of, platform_id_of, platform_of, user_platform_id
 
@@ -33,14 +34,19 @@ def role_permissions(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_portal_permissions", None)
     if cached is None:
-        codes, two_factor = set(), user.is_superuser
-        # One query answers both: the permissions and whether any role requires a second factor.
-        for permissions, requires_two_factor in user.access_roles.values_list("permissions", "requires_two_factor"):
-            codes.update(permissions or [])
-            two_factor = two_factor or requires_two_factor
-        cached = user._portal_permissions = frozenset(codes & PERMISSIONS.keys())
-        user._requires_two_factor = two_factor
+        # Every page asks, so the answer is kept until roles or assignments change (freshness).
+        cached, user._requires_two_factor = freshness.cached("roles", (user.pk, user.is_superuser), lambda: _role_facts(user))
+        user._portal_permissions = cached
     return cached
+
+
+def _role_facts(user) -> tuple[frozenset[str], bool]:
+    codes, two_factor = set(), user.is_superuser
+    # One query answers both: the permissions and whether any role requires a second factor.
+    for permissions, requires_two_factor in user.access_roles.values_list("permissions", "requires_two_factor"):
+        codes.update(permissions or [])
+        two_factor = two_factor or requires_two_factor
+    return frozenset(codes & PERMISSIONS.keys()), two_factor
 
 
 def requires_two_factor(user) -> bool:

@@ -6,4 +6,6 @@ class PlatformPortalConfig(AppConfig):
     verbose_name = "プラットフォーム"
 
     def ready(self):
-        from platform_portal import twofactor  # noqa: F401  (connects the sign-in signal)
+        from platform_portal import freshness, twofactor  # noqa: F401  (twofactor connects the sign-in signal)
+
+        freshness.connect()

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from platform_portal.freshness import data_changed
+
 _request_id = contextvars.ContextVar("audit_request_id", default="")
 
 
@@ -68,14 +70,16 @@ def _stamp_request_id(sender, history_instance, **kwargs):
 
 
 def bulk_create_audited(objs, model, *, user=None, batch_size=500, reason=None):
-    return bulk_create_with_history(
+    created = bulk_create_with_history(
         objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason,
         custom_historical_attrs={"request_id": current_request_id()},
     )
+    data_changed()  # bulk writes send no signals
+    return created
 
 
 def bulk_update_audited(objs, model, fields, *, user=None, batch_size=500, reason=None):
-    return bulk_update_with_history(
+    updated = bulk_update_with_history(
         objs,
         model,
         fields,
@@ -84,6 +88,8 @@ def bulk_update_audited(objs, model, fields, *, user=None, batch_size=500, reaso
         default_change_reason=reason,
         custom_historical_attrs={"request_id": current_request_id()},
     )
+    data_changed()  # bulk writes send no signals
+    return updated
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     _refuse("本番環境では DATABASE_URL に PostgreSQL（postgres://…）を設定してください。SQLite はデモ専用です。")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# The home page's dashboard is cached until the data changes (platform_portal/freshness.py), and
+# sessions are read through the cache. Every app server must see the same cache, so production
+# asks for a shared one; the demo and the tests keep it in the process.
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    _refuse("本番環境では CACHE_URL に共有キャッシュ（redis://127.0.0.1:6379/1 など）を設定してください。プロセスごとのキャッシュでは、あるサーバーで保存した実績が別のサーバーの画面に反映されません。")
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"

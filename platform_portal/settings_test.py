@@ -7,5 +7,8 @@ import os
 
 os.environ.setdefault("PORTAL_ENV", "test")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+# Pages are computed afresh in most tests, so that their pinned query counts measure the whole
+# work; tests of the cache itself (tests/test_freshness.py) take the `real_cache` fixture.
+os.environ.setdefault("CACHE_URL", "dummycache://")
 
 from platform_portal.settings import *  # noqa: E402,F401,F403

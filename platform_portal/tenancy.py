@@ -8,6 +8,8 @@ answered with 404 so that their existence does not leak.
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 
+from platform_portal import freshness
+
 
 def platform_id_of(obj):
     """The platform id an object belongs to, following its model's `platform_path`.
@@ -74,7 +76,7 @@ def user_platform_id(user):
     if not user.is_authenticated:
         return None
     if user.member_body_id:
-        return user.member_body.platform_id
+        return freshness.cached("body-platform", (user.member_body_id,), lambda: user.member_body.platform_id)
     account = municipal_account_of(user)
     return account.municipal_platform.platform_id if account else None
 
@@ -97,7 +99,11 @@ def platform_of(user):
     platform_id = user_platform_id(user)
     if platform_id is None:
         raise Http404("所属するプラットフォームがありません。")
-    return Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(pk=platform_id)
+    # Every portal page needs it; kept until the platform's data changes (freshness).
+    return freshness.cached(
+        "platform", (platform_id,),
+        lambda: Platform.objects.select_related("prefecture").prefetch_related("names", "stages").get(pk=platform_id),
+    )
 
 
 def working_plan(platform, today=None, plans=None):

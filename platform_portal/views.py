@@ -1,18 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from kpi.dashboard import build_dashboard
+from kpi.dashboard import cached_dashboard
 from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
 from members.services import measures_for_body
+from platform_portal import freshness
 from platform_portal.access import may, portal_view
 from platform_portal.tenancy import user_platform_id, working_plan
 
 
+# The permissions that change what the cached parts of the home page show (its fragments' keys).
+HOME_VIEW_PERMISSIONS = ("view_figures", "report_own_progress", "approve_figures", "enter_own_figures")
+
+
+# Read-only: no transaction to open and close on the busiest page of the portal.
+@transaction.non_atomic_requests
 @login_required
 def home(request):
     # A signed-in user outside every platform (e.g. a new account not yet assigned) gets a
@@ -27,32 +36,39 @@ def home(request):
 @portal_view("view_plan")
 def _home(request):
     platform, user = request.platform, request.user
-    plans = list(platform.plans.order_by("-fiscal_year"))
+    plans = freshness.cached("plans", (platform.pk,), lambda: list(platform.plans.order_by("-fiscal_year")))
     request.nav_plan = working_plan(platform, plans=plans)
     chosen = request.GET.get("fiscal_year", "")
     plan = next((p for p in plans if str(p.fiscal_year) == chosen), None) or request.nav_plan
+    today = timezone.localdate()
     context = {
         "platform": platform,
         "plan": plan,
         "plans": plans,
         "platform_name": platform.name_for_fiscal_year(plan.fiscal_year if plan else None),
-        "categories": plan.categories.select_related("category") if plan else [],
-        "stage": platform.stage_for_fiscal_year(plan.fiscal_year) if plan else None,
+        # The page's fragments are cached until the data changes (platform_portal/freshness.py);
+        # what they show is computed only when a fragment is not in the cache.
+        "as_of": today,
+        "generation": freshness.generation(),
+        "view_key": "".join("1" if may(user, code) else "0" for code in HOME_VIEW_PERMISSIONS),
     }
     if plan is not None:
-        context.update(_role_panels(user, plan, timezone.localdate()))
+        context["categories"] = SimpleLazyObject(lambda: list(plan.categories.select_related("category")))
+        context["stage"] = platform.stage_for_fiscal_year(plan.fiscal_year)
+        context.update(_role_panels(user, plan, today))
     return render(request, "platform_portal/home.html", context)
 
 
 def _role_panels(user, plan, today):
-    """What each role sees besides the plan itself; every part gathered in a fixed number of queries."""
+    """What each role sees besides the plan itself, as lazy values: each gathered in a fixed number of queries."""
     panels = {}
     if may(user, "view_figures"):
-        panels["dashboard"] = dashboard = build_dashboard(plan, today)
+        panels["show_dashboard"] = True
+        panels["dashboard"] = dashboard = SimpleLazyObject(lambda: cached_dashboard(plan, today))
         if user.member_body_id:
-            panels["own_outstanding"] = dashboard.outstanding_for(user.member_body_id)
+            panels["own_outstanding"] = SimpleLazyObject(lambda: dashboard.outstanding_for(user.member_body_id))
     if may(user, "report_own_progress") and user.member_body_id:
-        panels["task_count"] = measures_for_body(user.member_body, plan).count()
+        panels["task_count"] = SimpleLazyObject(lambda: measures_for_body(user.member_body, plan).count())
     if may(user, "send_reminders"):
         panels["recent_reminders"] = recent_reminders(plan)
     return panels

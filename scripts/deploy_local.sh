@@ -19,6 +19,7 @@ export PORTAL_ENV=production DEBUG=false HTTPS=false
 export SECRET_KEY=$(cat "$RUN/secret_key")
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB}
+export CACHE_URL=${CACHE_URL:-redis://127.0.0.1:6379/1}
 export MEDIA_ROOT=$RUN/media STATIC_ROOT=$RUN/static
 export GUNICORN_ACCESS_LOG=${GUNICORN_ACCESS_LOG:-$RUN/access.log}
 

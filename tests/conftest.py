@@ -32,6 +32,17 @@ def plan2025(gunma):
     return gunma.plans.get(fiscal_year=2025)
 
 
+@pytest.fixture
+def real_cache(settings):
+    """The cache as in production, for the tests of what is cached (the suite runs with none, see settings_test)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Tests create many users; the production hasher is slow on purpose.

@@ -15,12 +15,12 @@ from django.utils import timezone
 STRONG_KEY = "k3J9-prod-" + "aZ7!qW2@eR5#tY8$uI1%oP4^" * 2
 PRODUCTION = {
     "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "portal.example.lg.jp", "DEBUG": "false",
-    "DATABASE_URL": "postgres://portal@db.example.lg.jp:5432/portal",
+    "DATABASE_URL": "postgres://portal@db.example.lg.jp:5432/portal", "CACHE_URL": "redis://cache.example.lg.jp:6379/1",
 }
 
 
 def manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"PORTAL_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "HTTPS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"PORTAL_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "HTTPS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=clean, capture_output=True, text=True, timeout=120)
 
@@ -39,9 +39,10 @@ def test_check_deploy_is_clean_with_production_settings():
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS が設定されていません"),
         ({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "PostgreSQL"),
         ({"DEBUG": "true", "PORTAL_ENV": "production"}, "DEBUG を有効にできません"),
+        ({"CACHE_URL": ""}, "CACHE_URL に共有キャッシュ"),
         ({"PORTAL_ENV": "staging"}, "PORTAL_ENV は production・development・test のいずれか"),
     ],
-    ids=["no-key", "weak-key", "no-hosts", "sqlite", "debug", "unknown-env"],
+    ids=["no-key", "weak-key", "no-hosts", "sqlite", "debug", "no-shared-cache", "unknown-env"],
 )
 def test_bad_configuration_refuses_to_start_with_a_clear_message(change, message):
     result = manage("check", **{**PRODUCTION, **change})

@@ -1,0 +1,103 @@
+"""The cached home page never shows data older than the last save (platform_portal/freshness.py)."""
+import re
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kpi.entry import cell_name
+from kpi.models import Kpi, KpiFigure
+from platform_portal import freshness
+from tests.imports_helpers import confirm, csv_bytes, upload
+
+APRIL = date(2025, 4, 1)
+PLACEMENTS = "ハローワークにおける紹介就職件数"
+
+
+@pytest.fixture
+def placements(plan2025):
+    return Kpi.objects.get(measure__section__plan=plan2025, name=PLACEMENTS)
+
+
+@pytest.fixture
+def bureau(gunma):
+    return gunma.member_bodies.get(name="群馬労働局")
+
+
+def signed_in(user, **options) -> Client:
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def home(client) -> str:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def actual_to_date(html, kpi_name) -> str:
+    """The 実績（累計） cell of a KPI's line in the achievement table."""
+    row = html[html.index(f"{kpi_name}</th>"):]
+    row = row[: row.index("</tr>")]
+    return re.findall(r'<td class="num">(.*?)</td>', row)[1]
+
+
+def own_row(html) -> str:
+    return re.search(r'<tr class="own">\s*<th scope="row">(.*?) <small>', html).group(1)
+
+
+def test_a_figure_saved_in_the_grid_shows_on_the_next_home_page(lead_user, bureau_staff, bureau, placements, real_cache):
+    lead = signed_in(lead_user)
+    assert actual_to_date(home(lead), PLACEMENTS) == "－"
+    assert actual_to_date(home(lead), PLACEMENTS) == "－"  # now from the cache
+
+    cell = cell_name(placements.pk, APRIL)
+    response = signed_in(bureau_staff).post(
+        reverse("kpi:entry_body", args=[2025, bureau.pk]), {f"{cell}_value": "１，５３８", f"{cell}_v": ""}
+    )
+    assert response.status_code == 302
+
+    assert actual_to_date(home(lead), PLACEMENTS) == "1,538件"
+
+
+def test_figures_imported_in_bulk_show_on_the_next_home_page(lead_user, real_cache):
+    lead = signed_in(lead_user)
+    assert actual_to_date(home(lead), PLACEMENTS) == "－"
+    header = ["取組", "指標名", "入力機関", "対象月", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
+    rows = [["2(1)ア①", PLACEMENTS, "群馬労働局", f"2025-{month:02d}", "100", "", "", "", "", ""] for month in (4, 5, 6)]
+    run = confirm(lead, upload(lead, "figures", csv_bytes([header, *rows])))
+    assert run.status == "imported", run.issues
+
+    assert actual_to_date(home(lead), PLACEMENTS) == "300件"
+
+
+def test_each_user_gets_their_own_roles_view_from_the_cache(lead_user, deputy_user, observer_user, real_cache):
+    lead_page = home(signed_in(lead_user))
+    assert "承認待ちの実績" in lead_page and own_row(lead_page) == "群馬労働局"
+
+    deputy_page = home(signed_in(deputy_user))  # same plan and data: the lead's fragments are cached
+    assert own_row(deputy_page) == "群馬県（産業経済部）"
+
+    observer_page = home(signed_in(observer_user))
+    assert "承認待ちの実績" not in observer_page and "督促" not in observer_page
+
+
+def test_the_reminder_form_on_a_cached_page_carries_the_readers_own_token(lead_user, real_cache):
+    home(signed_in(lead_user))  # another session of the lead fills the cache
+    browser = signed_in(lead_user, enforce_csrf_checks=True)
+    html = home(browser)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = browser.post(reverse("send_reminders", args=[2025]), {"csrfmiddlewaretoken": token, "month": "2025-04"})
+    assert response.status_code == 302  # not 403: the token is this session's
+
+
+def test_the_generation_moves_at_the_write_and_again_at_commit(django_capture_on_commit_callbacks, bureau, placements, real_cache):
+    start = freshness.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        KpiFigure.objects.create(kpi=placements, member_body=bureau, month=APRIL, value=5)
+        at_write = freshness.generation()
+        assert at_write > start  # the writer's own next page is fresh
+    # A page computed by another request between the write and the commit saw the old data.
+    assert freshness.generation() > at_write
