@@ -15,8 +15,17 @@ Writes are rare next to reads, so a coarse, instance-wide generation costs littl
 
 The cache must be shared by every app server (Redis in production, settings.CACHES).
 """
+import contextvars
+import pickle
+import threading
+import time
+from collections import OrderedDict
+
 from django.apps import apps
+from django.contrib import messages
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -26,19 +35,39 @@ KEY = "portal:data-generation"
 TIMEOUT = 600  # a safety net only: a cached view is replaced as soon as the generation moves
 
 
-def generation() -> int:
+# Within one request the generation is read once (GenerationPerRequestMiddleware): a page asks
+# for several cached parts, and each read is a round trip to the shared cache.
+_request_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("freshness_memo", default=None)
+
+
+def _first_generation() -> int:
+    # Microseconds, not 1: if the shared cache is emptied (a Redis restart), the count starts again
+    # above every number it reached before, so no copy kept in an app process is taken as current.
+    return time.time_ns() // 1000
+
+
+def generation() -> int | None:
+    """The current generation; None when the cache keeps nothing (unreachable, or the tests' dummy)."""
+    memo = _request_memo.get()
+    if memo is not None and KEY in memo:
+        return memo[KEY]
     value = cache.get(KEY)
     if value is None:
-        cache.add(KEY, 1, timeout=None)
-        value = cache.get(KEY, 1)
+        cache.add(KEY, _first_generation(), timeout=None)
+        value = cache.get(KEY)
+    if memo is not None:
+        memo[KEY] = value
     return value
 
 
 def _advance():
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.pop(KEY, None)  # this request's own next read sees its write
     try:
         cache.incr(KEY)
     except ValueError:  # the key was evicted or never set
-        cache.add(KEY, 2, timeout=None)
+        cache.add(KEY, _first_generation(), timeout=None)
 
 
 def data_changed():
@@ -47,14 +76,115 @@ def data_changed():
     transaction.on_commit(_advance)
 
 
+class GenerationPerRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
+
+
+def _immutable(value) -> bool:
+    if isinstance(value, (str, bytes, int, float, type(None))):
+        return True
+    return isinstance(value, (tuple, frozenset)) and all(_immutable(item) for item in value)
+
+
+class _ProcessCopies:
+    """Copies of cached values in the app process, in front of the shared cache.
+
+    Safe because a key names its generation: a value under a key never changes, and a write
+    moves every reader to new keys. Only the generation itself is read from the shared cache on
+    each request. Values are kept pickled, so that no two requests share one object.
+    """
+
+    def __init__(self, size=512):
+        self.size = size
+        self.items: OrderedDict[str, tuple[float, object, bool]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            item = self.items.get(key)
+            if item is None or item[0] < time.monotonic():
+                return None
+            self.items.move_to_end(key)
+        expires, kept, pickled = item
+        return pickle.loads(kept) if pickled else kept
+
+    def set(self, key, value):
+        # Pages (str) and permission sets need no copy; model instances do.
+        pickled = not _immutable(value)
+        item = (time.monotonic() + TIMEOUT, pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if pickled else value, pickled)
+        with self.lock:
+            self.items[key] = item
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+process_copies = _ProcessCopies()
+
+
+def _key(name, parts) -> str | None:
+    current = generation()
+    return None if current is None else ":".join(("portal", name, str(current), *map(str, parts)))
+
+
+def _get(key):
+    if key is None:
+        return None
+    value = process_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            process_copies.set(key, value)
+    return value
+
+
+def _set(key, value):
+    if key is None:
+        return
+    cache.set(key, value, TIMEOUT)
+    process_copies.set(key, value)
+
+
 def cached(name: str, parts: tuple, compute):
     """`compute()` once per generation for these key parts; the result must be picklable."""
-    key = ":".join(("portal", name, str(generation()), *map(str, parts)))
-    value = cache.get(key)
+    key = _key(name, parts)
+    value = _get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        _set(key, value)
     return value
+
+
+# Stands for the CSRF token in a cached page: every page carries a form (sign-out at least), and
+# the token belongs to the reader's session, so it is written in when the page is served.
+CSRF_SLOT = "csrf-token-slot-0d5e2f"
+
+
+def cached_page(request, name: str, parts: tuple, render) -> HttpResponse:
+    """A whole page for one user, kept until the data changes; `render(extra_context)` makes it.
+
+    Pages with a one-off message (「保存しました」…) are made afresh and not kept.
+    """
+    if len(messages.get_messages(request)):
+        return render({})
+    key = _key(f"page-{name}", (request.user.pk, *parts))
+    body = _get(key)
+    if body is None:
+        body = render({"csrf_token": CSRF_SLOT}).content.decode()
+        _set(key, body)
+    return HttpResponse(body.replace(CSRF_SLOT, get_token(request)))
 
 
 def _on_save(sender, update_fields=None, **kwargs):
@@ -72,11 +202,17 @@ def _on_m2m(sender, action, **kwargs):
         data_changed()
 
 
+def _is_history(model) -> bool:
+    return any(field.name == "history_id" for field in model._meta.fields)
+
+
 def connect():
     # Per model, not for every sender: a post_delete listener turns off Django's fast deletes for
     # its senders, which other apps' housekeeping (sessions, sign-in logs) relies on.
     for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
+            if _is_history(model):
+                continue  # written with the change it records, which is seen already
             post_save.connect(_on_save, sender=model, dispatch_uid=f"freshness-save-{model._meta.label}")
             post_delete.connect(_on_delete, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label}")
     m2m_changed.connect(_on_m2m, dispatch_uid="freshness-m2m")

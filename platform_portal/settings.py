@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "platform_portal.freshness.GenerationPerRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +144,11 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     _refuse("本番環境では DATABASE_URL に PostgreSQL（postgres://…）を設定してください。SQLite はデモ専用です。")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Keep each app thread's connection between requests: opening one starts a PostgreSQL backend
+# process, which costs more than the rest of a typical page. Checked before reuse, so a restarted
+# database is survived. The demo's SQLite file gains nothing from it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # The home page's dashboard is cached until the data changes (platform_portal/freshness.py), and
 # sessions are read through the cache. Every app server must see the same cache, so production
@@ -150,6 +156,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     _refuse("本番環境では CACHE_URL に共有キャッシュ（redis://127.0.0.1:6379/1 など）を設定してください。プロセスごとのキャッシュでは、あるサーバーで保存した実績が別のサーバーの画面に反映されません。")
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # If Redis is unreachable, pages are computed afresh and sessions read from the database.
+    CACHES["default"].setdefault("OPTIONS", {})["IGNORE_EXCEPTIONS"] = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

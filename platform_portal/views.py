@@ -41,13 +41,22 @@ def _home(request):
     chosen = request.GET.get("fiscal_year", "")
     plan = next((p for p in plans if str(p.fiscal_year) == chosen), None) or request.nav_plan
     today = timezone.localdate()
+    # The whole page is kept per user until the data changes (platform_portal/freshness.py).
+    return freshness.cached_page(
+        request, "home", (plan.pk if plan else None, today.isoformat()),
+        lambda extra: render(request, "platform_portal/home.html", {**_home_context(request, plans, plan, today), **extra}),
+    )
+
+
+def _home_context(request, plans, plan, today):
+    platform, user = request.platform, request.user
     context = {
         "platform": platform,
         "plan": plan,
         "plans": plans,
         "platform_name": platform.name_for_fiscal_year(plan.fiscal_year if plan else None),
-        # The page's fragments are cached until the data changes (platform_portal/freshness.py);
-        # what they show is computed only when a fragment is not in the cache.
+        # The page's fragments are shared by users with the same view; what they show is
+        # computed only when a fragment is not in the cache.
         "as_of": today,
         "generation": freshness.generation(),
         "view_key": "".join("1" if may(user, code) else "0" for code in HOME_VIEW_PERMISSIONS),
@@ -56,7 +65,7 @@ def _home(request):
         context["categories"] = SimpleLazyObject(lambda: list(plan.categories.select_related("category")))
         context["stage"] = platform.stage_for_fiscal_year(plan.fiscal_year)
         context.update(_role_panels(user, plan, today))
-    return render(request, "platform_portal/home.html", context)
+    return context
 
 
 def _role_panels(user, plan, today):
@@ -70,7 +79,7 @@ def _role_panels(user, plan, today):
     if may(user, "report_own_progress") and user.member_body_id:
         panels["task_count"] = SimpleLazyObject(lambda: measures_for_body(user.member_body, plan).count())
     if may(user, "send_reminders"):
-        panels["recent_reminders"] = recent_reminders(plan)
+        panels["recent_reminders"] = SimpleLazyObject(lambda: recent_reminders(plan))
     return panels
 
 

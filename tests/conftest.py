@@ -37,10 +37,14 @@ def real_cache(settings):
     """The cache as in production, for the tests of what is cached (the suite runs with none, see settings_test)."""
     from django.core.cache import cache
 
+    from platform_portal.freshness import process_copies
+
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     cache.clear()
+    process_copies.clear()
     yield cache
     cache.clear()
+    process_copies.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -101,3 +101,19 @@ def test_the_generation_moves_at_the_write_and_again_at_commit(django_capture_on
         assert at_write > start  # the writer's own next page is fresh
     # A page computed by another request between the write and the commit saw the old data.
     assert freshness.generation() > at_write
+
+
+def test_a_one_off_message_shows_once_and_is_not_kept(lead_user, real_cache):
+    lead = signed_in(lead_user)
+    assert 'class="messages"' not in home(lead)
+    response = lead.post(reverse("send_reminders", args=[2025]), {"month": "2025-04"}, follow=True)
+    assert 'class="messages"' in response.content.decode()
+    assert 'class="messages"' not in home(lead)
+
+
+def test_an_emptied_shared_cache_does_not_bring_back_pages_kept_in_the_app_process(lead_user, bureau, placements, real_cache):
+    lead = signed_in(lead_user)
+    assert actual_to_date(home(lead), PLACEMENTS) == "－"  # kept in Redis and in this process
+    KpiFigure.objects.create(kpi=placements, member_body=bureau, month=APRIL, value=7)
+    real_cache.clear()  # Redis restarted: the generation count starts again
+    assert actual_to_date(home(lead), PLACEMENTS) == "7件"
