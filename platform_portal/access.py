@@ -17,6 +17,8 @@ from functools import wraps
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 from platform_portal import freshness
 from platform_portal.permissions import PERMISSIONS, unknown_permissions
@@ -116,6 +118,11 @@ class PortalPermissionBackend(ModelBackend):
             return super().has_perm(user_obj, perm, obj)
         return code in PERMISSIONS and may(user_obj, code, obj)
 
+    def get_user(self, user_id):
+        # Every request of a signed-in user loads them. Kept until users or roles change
+        # (freshness), in the app process only: the row holds the password hash.
+        return freshness.cached("user", (user_id,), lambda: super(PortalPermissionBackend, self).get_user(user_id), shared=False)
+
     def has_module_perms(self, user_obj, app_label):
         if app_label == APP_LABEL:
             return bool(role_permissions(user_obj))
@@ -138,7 +145,14 @@ def portal_view(*permissions: str, tenant: bool = True):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            request.platform = platform_of(request.user) if tenant else None
+            if tenant:
+                request.platform_id = user_platform_id(request.user)
+                if request.platform_id is None:
+                    raise Http404("所属するプラットフォームがありません。")
+                # Loaded when a view first uses it: a page served whole from the cache does not.
+                request.platform = SimpleLazyObject(lambda: platform_of(request.user))
+            else:
+                request.platform_id = request.platform = None
             if not any(may(request.user, code) for code in permissions):
                 raise PermissionDenied("このページを表示する権限がありません。")
             return view(request, *args, **kwargs)

@@ -157,9 +157,20 @@ def _set(key, value):
     process_copies.set(key, value)
 
 
-def cached(name: str, parts: tuple, compute):
-    """`compute()` once per generation for these key parts; the result must be picklable."""
+def cached(name: str, parts: tuple, compute, *, shared=True):
+    """`compute()` once per generation for these key parts; the result must be picklable.
+
+    `shared=False` keeps the value in the app process only, for what should not sit in Redis.
+    """
     key = _key(name, parts)
+    if not shared:
+        if key is None:
+            return compute()
+        value = process_copies.get(key)
+        if value is None:
+            value = compute()
+            process_copies.set(key, value)
+        return value
     value = _get(key)
     if value is None:
         value = compute()

@@ -106,6 +106,14 @@ def platform_of(user):
     )
 
 
+def working_plan_id(years, today):
+    """`working_plan` from (fiscal year, id) pairs, newest first."""
+    from platform_portal.fiscal import fiscal_year_of
+
+    current = fiscal_year_of(today)
+    return next((pk for year, pk in years if year <= current), years[0][1] if years else None)
+
+
 def working_plan(platform, today=None, plans=None):
     """The plan people work on now: this fiscal year's, else the newest earlier one, else the newest.
 
@@ -120,4 +128,5 @@ def working_plan(platform, today=None, plans=None):
         plans = platform.plans.order_by("-fiscal_year")
         return plans.filter(fiscal_year__lte=current).first() or plans.first()
     newest_first = sorted(plans, key=lambda p: -p.fiscal_year)
-    return next((p for p in newest_first if p.fiscal_year <= current), newest_first[0] if newest_first else None)
+    chosen = working_plan_id([(p.fiscal_year, p.pk) for p in newest_first], today or timezone.localdate())
+    return next((p for p in newest_first if p.pk == chosen), None)

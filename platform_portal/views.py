@@ -13,7 +13,7 @@ from kpi.reminders import parse_month, recent_reminders, send_reminders as send_
 from members.services import measures_for_body
 from platform_portal import freshness
 from platform_portal.access import may, portal_view
-from platform_portal.tenancy import user_platform_id, working_plan
+from platform_portal.tenancy import user_platform_id, working_plan, working_plan_id
 
 
 # The permissions that change what the cached parts of the home page show (its fragments' keys).
@@ -35,21 +35,26 @@ def home(request):
 
 @portal_view("view_plan")
 def _home(request):
-    platform, user = request.platform, request.user
-    plans = freshness.cached("plans", (platform.pk,), lambda: list(platform.plans.order_by("-fiscal_year")))
-    request.nav_plan = working_plan(platform, plans=plans)
-    chosen = request.GET.get("fiscal_year", "")
-    plan = next((p for p in plans if str(p.fiscal_year) == chosen), None) or request.nav_plan
     today = timezone.localdate()
+    # The plans' years and ids only, so that a page served from the cache loads no model at all.
+    years = freshness.cached(
+        "plan-years", (request.platform_id,),
+        lambda: tuple(request.platform.plans.order_by("-fiscal_year").values_list("fiscal_year", "pk")),
+    )
+    chosen = request.GET.get("fiscal_year", "")
+    plan_id = next((pk for year, pk in years if str(year) == chosen), None) or working_plan_id(years, today)
     # The whole page is kept per user until the data changes (platform_portal/freshness.py).
     return freshness.cached_page(
-        request, "home", (plan.pk if plan else None, today.isoformat()),
-        lambda extra: render(request, "platform_portal/home.html", {**_home_context(request, plans, plan, today), **extra}),
+        request, "home", (plan_id, today.isoformat()),
+        lambda extra: render(request, "platform_portal/home.html", {**_home_context(request, plan_id, today), **extra}),
     )
 
 
-def _home_context(request, plans, plan, today):
+def _home_context(request, plan_id, today):
     platform, user = request.platform, request.user
+    plans = list(platform.plans.order_by("-fiscal_year"))
+    plan = next((p for p in plans if p.pk == plan_id), None)
+    request.nav_plan = working_plan(platform, today, plans=plans)
     context = {
         "platform": platform,
         "plan": plan,

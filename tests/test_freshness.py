@@ -117,3 +117,17 @@ def test_an_emptied_shared_cache_does_not_bring_back_pages_kept_in_the_app_proce
     KpiFigure.objects.create(kpi=placements, member_body=bureau, month=APRIL, value=7)
     real_cache.clear()  # Redis restarted: the generation count starts again
     assert actual_to_date(home(lead), PLACEMENTS) == "7件"
+
+
+@pytest.mark.parametrize("change", ["deactivate", "new_password"])
+def test_a_cached_sign_in_ends_at_once_when_the_account_changes(lead_user, real_cache, change):
+    lead = signed_in(lead_user)
+    home(lead)
+    home(lead)  # the user now comes from the cache
+    if change == "deactivate":
+        lead_user.is_active = False
+    else:
+        lead_user.set_password("a-new-passphrase-2026")
+    lead_user.save()
+    response = lead.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
