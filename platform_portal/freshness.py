@@ -2,8 +2,10 @@
 
 The home page's dashboard (達成状況・報告状況) is computed from a plan's figures, submissions,
 KPIs, roadmap and members. Computing and rendering it costs tens of milliseconds, and on meeting
-day a whole secretariat opens it at once, so it is cached (`cached`, and `{% cache %}` fragments
-keyed by `generation()`).
+day a whole secretariat opens it at once, so it is cached: the whole page per user
+(`cached_page`), its panels shared by users with the same view (`{% cache %}` fragments keyed by
+`generation()`), and what every request needs (the signed-in user, their roles and platform:
+`cached`). Every key names the generation it was computed in.
 
 A cached view must never outlive a change a user has made. Rather than knowing which change
 touches which panel (and missing one), every write to a model of the apps the panels read moves
@@ -13,7 +15,8 @@ write, so that the writer's own next page shows it, and again at commit, so that
 by another request between the write and the commit (from the old data) is not kept either.
 Writes are rare next to reads, so a coarse, instance-wide generation costs little.
 
-The cache must be shared by every app server (Redis in production, settings.CACHES).
+The cache must be shared by every app server (Redis in production, settings.CACHES); each app
+process also keeps copies of what it read (`process_copies`), which a generation's key makes safe.
 """
 import contextvars
 import pickle
@@ -24,12 +27,12 @@ from collections import OrderedDict
 from django.apps import apps
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
-# The apps whose data the cached panels show (historical models included: they move with them).
+# The apps whose data the cached pages show (users and roles included).
 WATCHED_APPS = frozenset({"kpi", "plans", "members", "platform_portal"})
 KEY = "portal:data-generation"
 TIMEOUT = 600  # a safety net only: a cached view is replaced as soon as the generation moves
@@ -99,7 +102,7 @@ class _ProcessCopies:
 
     Safe because a key names its generation: a value under a key never changes, and a write
     moves every reader to new keys. Only the generation itself is read from the shared cache on
-    each request. Values are kept pickled, so that no two requests share one object.
+    each request. Model instances are kept pickled, so that no two requests share one object.
     """
 
     def __init__(self, size=512):
