@@ -153,12 +153,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The home page's dashboard is cached until the data changes (platform_portal/freshness.py), and
 # sessions are read through the cache. Every app server must see the same cache, so production
 # asks for a shared one; the demo and the tests keep it in the process.
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+def cache_config(url: str) -> dict:
+    config = env.cache_url_config(url or "locmemcache://")
+    if config["BACKEND"] == "django_redis.cache.RedisCache":
+        # If Redis is unreachable, pages are computed afresh and sessions read from the database,
+        # after at most half a second's wait.
+        config.setdefault("OPTIONS", {}).update({"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5})
+    return config
+
+
+CACHES = {"default": cache_config(env.str("CACHE_URL", default=""))}
 if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     _refuse("本番環境では CACHE_URL に共有キャッシュ（redis://127.0.0.1:6379/1 など）を設定してください。プロセスごとのキャッシュでは、あるサーバーで保存した実績が別のサーバーの画面に反映されません。")
-if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
-    # If Redis is unreachable, pages are computed afresh and sessions read from the database.
-    CACHES["default"].setdefault("OPTIONS", {})["IGNORE_EXCEPTIONS"] = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

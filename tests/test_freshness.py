@@ -131,3 +131,13 @@ def test_a_cached_sign_in_ends_at_once_when_the_account_changes(lead_user, real_
     lead_user.save()
     response = lead.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_portal_keeps_working_when_redis_is_unreachable(settings, lead_user):
+    from platform_portal.settings import cache_config
+
+    settings.CACHES = {"default": cache_config("redis://127.0.0.1:9/0")}  # as production makes it; nothing listens there
+    lead = signed_in(lead_user)  # the session goes to the database alone
+    html = home(lead)
+    assert actual_to_date(html, PLACEMENTS) == "－" and "報告状況" in html
+    assert freshness.generation() is None  # nothing is kept, everything is computed
