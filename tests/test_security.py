@@ -85,3 +85,9 @@ def test_the_health_check_answers_anyone_without_a_query(client, db, django_asse
     with django_assert_num_queries(0):
         response = client.get("/healthz/")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_signed_in_pages_are_not_stored_by_browsers_or_proxies(client, lead_user):
+    client.force_login(lead_user)
+    for url in (reverse("home"), reverse("plans:roadmap", args=[2025])):
+        assert "no-store" in client.get(url)["Cache-Control"]
