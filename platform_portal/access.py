@@ -17,12 +17,11 @@ from functools import wraps
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
 from platform_portal import freshness
 from platform_portal.permissions import PERMISSIONS, unknown_permissions
-from platform_portal.tenancy import municipal_account_of, platform_id_of, platform_of, user_platform_id
+from platform_portal.tenancy import municipal_account_of, platform_id_of, platform_of, required_platform_id, user_platform_id
 
 APP_LABEL = "portal"
 
@@ -146,9 +145,7 @@ def portal_view(*permissions: str, tenant: bool = True):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if tenant:
-                request.platform_id = user_platform_id(request.user)
-                if request.platform_id is None:
-                    raise Http404("所属するプラットフォームがありません。")
+                request.platform_id = required_platform_id(request.user)
                 # Loaded when a view first uses it: a page served whole from the cache does not.
                 request.platform = SimpleLazyObject(lambda: platform_of(request.user))
             else:

@@ -93,12 +93,18 @@ def municipal_account_of(user):
     return user._municipal_account
 
 
-def platform_of(user):
-    from platform_portal.models import Platform
-
+def required_platform_id(user):
+    """The user's platform id; 404 for a user outside every platform."""
     platform_id = user_platform_id(user)
     if platform_id is None:
         raise Http404("所属するプラットフォームがありません。")
+    return platform_id
+
+
+def platform_of(user):
+    from platform_portal.models import Platform
+
+    platform_id = required_platform_id(user)
     # Every portal page needs it; kept until the platform's data changes (freshness).
     return freshness.cached(
         "platform", (platform_id,),
