@@ -51,7 +51,7 @@ def setup_users(viewers: int, enterers: int) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from members.models import AccessRole, MemberBody, User
-    from platform_portal.models import Platform
+    from core.models import Platform
 
     platform = Platform.objects.get(code="gunma")
     staff = AccessRole.objects.get(platform=platform, code="member_staff")

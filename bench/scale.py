@@ -46,8 +46,8 @@ def build_and_measure(size: str) -> dict:
 
     from kpi.demo import generate_demo_figures, generate_demo_submissions
     from members.models import AccessRole, User
-    from platform_portal.loader import _read, load_plan, load_platform
-    from platform_portal.models import Prefecture
+    from onboarding.loader import _read, load_plan, load_platform
+    from core.models import Prefecture
     from plans.rollover import copy_plan
 
     setup_test_environment()
@@ -80,7 +80,7 @@ def build_and_measure(size: str) -> dict:
     clients["national"] = _signed_in(Client(), national)
     built = time.perf_counter() - started
 
-    from platform_portal.freshness import data_changed
+    from core.freshness import data_changed
 
     counts = {}
     for label, who, path in PAGES:
@@ -94,7 +94,7 @@ def build_and_measure(size: str) -> dict:
         counts[label] = [len(computed), len(cached)]
     from kpi.models import KpiFigure
     from plans.models import BusinessPlan
-    from platform_portal.models import Platform
+    from core.models import Platform
 
     return {"counts": counts, "platforms": Platform.objects.count(), "plans": BusinessPlan.objects.count(),
             "figures": KpiFigure.objects.count(), "build_seconds": round(built, 1)}

@@ -11,7 +11,7 @@ from kpi.models import Kpi, KpiFigure
 from kpi.services import monthly_totals, plan_achievements
 from plans.progress import latest_statuses, measure_bodies
 from plans.roadmap import roadmap_tree
-from platform_portal.fiscal import fiscal_months
+from core.fiscal import fiscal_months
 
 
 @dataclass

@@ -13,7 +13,7 @@ from exports.data import gather
 from exports.xlsx import render_progress_workbook
 from kpi.models import KpiFigure
 from plans.models import ProgressReport
-from platform_portal.access import may
+from core.access import may
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"

@@ -8,7 +8,7 @@ from exports.models import ExportJob, ExportLog
 from exports.registry import REGISTRY, available
 from exports.services import fail_interrupted, render_and_log
 from exports.tasks import generate_export
-from platform_portal.access import may, portal_view, require
+from core.access import may, portal_view, require
 
 
 @portal_view("view_plan", "view_figures")

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from kpi.choices import MeasureType, Outlook
-from platform_portal.wareki import wareki_date, wareki_fiscal_year
+from core.wareki import wareki_date, wareki_fiscal_year
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from platform_portal.access import may, require
+from core.access import may, require
 
 from imports.resources.figures import FigureResource
 from imports.resources.members import MemberBodyResource, RoleAssignmentResource, UserResource

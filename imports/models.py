@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 
-from platform_portal.tenancy import PlatformOwned
+from core.tenancy import PlatformOwned
 
 
 class ImportRun(PlatformOwned, models.Model):

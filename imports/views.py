@@ -9,8 +9,8 @@ from imports import services
 from imports.forms import FILE_FORMATS, UploadForm
 from imports.kinds import allowed_kinds, get_kind
 from imports.models import ImportRun
-from platform_portal.access import portal_view
-from platform_portal.tenancy import working_plan
+from core.access import portal_view
+from core.tenancy import working_plan
 
 MENU_PERMISSIONS = ("import_data", "manage_municipal")
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from import_export import widgets
 
-from platform_portal.numbers import format_number, parse_number
+from core.numbers import format_number, parse_number
 
 _SEPARATORS = re.compile(r"[、，,\n;；／/]+")
 # Names that may themselves hold 、 (seed 004's 「経済団体、地元の中小企業」) are split on ／ only.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kpi.models import Kpi, KpiFigure
-from platform_portal.admin_forms import same_platform_form
+from core.admin_forms import same_platform_form
 
 
 @admin.register(Kpi)

@@ -12,7 +12,7 @@ from kpi.choices import MeasureType, Outlook
 from kpi.models import FigureSubmission, Kpi
 from kpi.reporting import ReportingMatrix, reporting_matrix
 from kpi.services import plan_achievements
-from platform_portal import freshness
+from core import freshness
 
 # The marks counted in the summary line; 対象外 is left out as it is not a judgement.
 SUMMARY_OUTLOOKS = (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK, Outlook.NO_DATA)
@@ -125,7 +125,7 @@ def awaiting_approval(plan) -> int:
 
 
 def cached_dashboard(plan, as_of: date) -> Dashboard:
-    """The dashboard as last computed, until any of the portal's data changes (platform_portal.freshness)."""
+    """The dashboard as last computed, until any of the portal's data changes (core.freshness)."""
     return freshness.cached("dashboard", (plan.pk, as_of.isoformat()), lambda: build_dashboard(plan, as_of))
 
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from kpi.choices import MeasureType, TargetPeriod
 from kpi.models import Kpi, KpiFigure
-from platform_portal.audit import audit_scope, bulk_create_audited
-from platform_portal.fiscal import fiscal_months
+from core.audit import audit_scope, bulk_create_audited
+from core.fiscal import fiscal_months
 
 
 def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) -> int:

@@ -17,9 +17,9 @@ from django.utils import timezone
 from kpi.choices import MeasureType
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.reporting import ReportingState, reporting_matrix
-from platform_portal.fiscal import fiscal_months
-from platform_portal.numbers import format_number, parse_number
-from platform_portal.wareki import wareki_date
+from core.fiscal import fiscal_months
+from core.numbers import format_number, parse_number
+from core.wareki import wareki_date
 
 YES_NO = {"yes": True, "no": False, "": None}
 

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
-from platform_portal.audit import audited
-from platform_portal.fiscal import fiscal_year_of, month_label
-from platform_portal.tenancy import PlatformOwned
+from core.audit import audited
+from core.fiscal import fiscal_year_of, month_label
+from core.tenancy import PlatformOwned
 
 
 class Kpi(PlatformOwned, models.Model):

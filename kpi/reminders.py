@@ -17,8 +17,8 @@ from django.utils import timezone
 from kpi.models import Reminder
 from kpi.reporting import reporting_matrix
 from members.models import User
-from platform_portal.access import may
-from platform_portal.wareki import era_year, format_era_year, wareki_fiscal_year
+from core.access import may
+from core.wareki import era_year, format_era_year, wareki_fiscal_year
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 
 from kpi.models import FigureSubmission, KpiFigure
 from members.models import MemberBody
-from platform_portal.fiscal import fiscal_months, months_ended
+from core.fiscal import fiscal_months, months_ended
 
 
 class ReportingState(models.TextChoices):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from platform_portal.numbers import format_number
+from core.numbers import format_number
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from kpi.achievement import Achievement, FigureValue, achievement, rate
 from kpi.choices import MeasureType
 from kpi.models import Kpi, KpiFigure
 from kpi.rules import check_subcount
-from platform_portal.fiscal import fiscal_month_index, months_ended
+from core.fiscal import fiscal_month_index, months_ended
 
 
 def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:

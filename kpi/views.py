@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from kpi import workflow
 from kpi.entry import build_grid, save_comment, save_grid
 from kpi.models import FigureSubmission, Kpi, KpiFigure
-from platform_portal.access import may, portal_view, require
-from platform_portal.audit import history_entries
-from platform_portal.fiscal import fiscal_months
+from core.access import may, portal_view, require
+from core.audit import history_entries
+from core.fiscal import fiscal_months
 
 
 def _plan(request, fiscal_year):

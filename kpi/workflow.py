@@ -12,7 +12,7 @@ from django.utils import timezone
 from kpi.choices import MeasureType
 from kpi.entry import body_kpis
 from kpi.models import FigureSubmission, KpiFigure
-from platform_portal.fiscal import fiscal_months, months_ended
+from core.fiscal import fiscal_months, months_ended
 
 Status = FigureSubmission.Status
 

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from meetings import services
 from meetings.forms import AgendaFormSet, AttendeeFormSet, MeetingForm
 from meetings.models import Meeting
-from platform_portal.access import may, portal_view
-from platform_portal.audit import history_entries
-from platform_portal.tenancy import working_plan
+from core.access import may, portal_view
+from core.audit import history_entries
+from core.tenancy import working_plan
 
 
 def _meeting(request, pk):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment, User
-from platform_portal.admin_forms import PlatformColumnAdmin, SamePlatformForm, same_platform_form
+from core.admin_forms import PlatformColumnAdmin, SamePlatformForm, same_platform_form
 
 
 @admin.register(MemberCategory)

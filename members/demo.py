@@ -73,7 +73,7 @@ def enrol_demo_second_factor(users) -> dict[str, str]:
 
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from platform_portal.access import requires_two_factor
+    from core.access import requires_two_factor
 
     secrets = {}
     for user in users:

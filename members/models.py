@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from platform_portal.audit import audited
-from platform_portal.tenancy import PlatformOwned
+from core.audit import audited
+from core.tenancy import PlatformOwned
 
 
 class MemberCategory(PlatformOwned, models.Model):
@@ -186,7 +186,7 @@ class AccessRole(PlatformOwned, models.Model):
     code = models.SlugField("コード", max_length=50)
     name = models.CharField("名称", max_length=100)
     description = models.TextField("説明", blank=True)
-    permissions = models.JSONField("権限", default=list, blank=True, help_text="platform_portal.permissions の権限コードの一覧")
+    permissions = models.JSONField("権限", default=list, blank=True, help_text="core.permissions の権限コードの一覧")
     requires_two_factor = models.BooleanField(
         "二要素認証を必須とする", default=False, help_text="このロールの利用者は、ログイン時に認証アプリの確認コードが必要です"
     )
@@ -208,7 +208,7 @@ class AccessRole(PlatformOwned, models.Model):
 
     def clean(self):
         super().clean()
-        from platform_portal.permissions import unknown_permissions
+        from core.permissions import unknown_permissions
 
         if not isinstance(self.permissions, list):
             raise ValidationError({"permissions": "権限は権限コードの一覧（例: [\"view_plan\"]）で入力してください。"})

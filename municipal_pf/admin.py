@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from municipal_pf.models import MunicipalContact, MunicipalPlatform, Municipality, NetworkPartnerType
-from platform_portal.admin_forms import PlatformColumnAdmin
+from core.admin_forms import PlatformColumnAdmin
 
 
 @admin.register(Municipality)

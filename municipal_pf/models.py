@@ -2,8 +2,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from platform_portal.audit import audited
-from platform_portal.tenancy import PlatformOwned
+from core.audit import audited
+from core.tenancy import PlatformOwned
 
 
 class Municipality(models.Model):

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from municipal_pf.models import MunicipalPlatform, MunicipalReport
-from platform_portal.access import may
-from platform_portal.tenancy import municipal_account_of
+from core.access import may
+from core.tenancy import municipal_account_of
 
 STALE = "この報告は、表示した後に他の利用者が更新しました。最新の内容を確認してから、もう一度保存してください。"
 

@@ -8,8 +8,8 @@ from municipal_pf.forms import ContactFormSet, MunicipalPlatformForm, ReportForm
 from municipal_pf.models import MunicipalPlatform, MunicipalReport, NetworkPartnerType
 from municipal_pf.services import coverage
 from plans.models import ReportingPeriod
-from platform_portal.access import may, portal_view
-from platform_portal.audit import history_entries
+from core.access import may, portal_view
+from core.audit import history_entries
 
 READERS = ("view_municipal", "manage_municipal", "report_own_municipal")
 

@@ -11,7 +11,7 @@ from plans.models import (
     SupportCategory,
 )
 from plans.roadmap import responsible_label
-from platform_portal.admin_forms import PlatformColumnAdmin, same_platform_form
+from core.admin_forms import PlatformColumnAdmin, same_platform_form
 
 
 @admin.register(SupportCategory)

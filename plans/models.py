@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from platform_portal.audit import audited
-from platform_portal.fiscal import fiscal_year_end, fiscal_year_start
-from platform_portal.tenancy import PlatformOwned
+from core.audit import audited
+from core.fiscal import fiscal_year_end, fiscal_year_start
+from core.tenancy import PlatformOwned
 
 
 class SupportCategory(PlatformOwned, models.Model):

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from kpi.models import Kpi
 from plans.models import BusinessPlan, Measure, PlanCategory, ReportingPeriod, RoadmapSection
-from platform_portal.numbers import format_number
+from core.numbers import format_number
 
 _PLAN_FIELDS = [
     "title", "introduction", "purpose", "positioning", "structure", "period", "goal_text", "headline_goal_label",

@@ -16,8 +16,8 @@ from plans import progress
 from plans.forms import ProgressReportForm, ProgressSummaryForm, RoadmapFilterForm
 from plans.models import Measure, ProgressReport, ProgressSummary
 from plans.roadmap import filter_tree, roadmap_tree
-from platform_portal.access import may, portal_view, require
-from platform_portal.audit import history_entries
+from core.access import may, portal_view, require
+from core.audit import history_entries
 
 
 def _plan(request, fiscal_year):

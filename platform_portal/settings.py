@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
-    "platform_portal",
+    "core",
     "members",
     "plans",
     "kpi",
@@ -96,25 +96,27 @@ INSTALLED_APPS = [
     "exports",
     "meetings",
     "imports",
+    "dashboard",
+    "onboarding",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "platform_portal.freshness.GenerationPerRequestMiddleware",
+    "core.freshness.GenerationPerRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "platform_portal.headers.PrivatePagesMiddleware",
-    "platform_portal.twofactor.TwoFactorRequiredMiddleware",
+    "core.headers.PrivatePagesMiddleware",
+    "core.twofactor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "platform_portal.audit.RequestIdMiddleware",
+    "core.audit.RequestIdMiddleware",
     # Inside the request's transaction handling: a lost database becomes a clear 503 page.
-    "platform_portal.faults.DatabaseUnavailableMiddleware",
+    "core.faults.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -133,7 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "platform_portal.context_processors.portal",
+                "core.context_processors.portal",
             ],
         },
     },
@@ -151,7 +153,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# The home page's dashboard is cached until the data changes (platform_portal/freshness.py), and
+# The home page's dashboard is cached until the data changes (core/freshness.py), and
 # sessions are read through the cache. Every app server must see the same cache, so production
 # asks for a shared one; the demo and the tests keep it in the process.
 def cache_config(url: str) -> dict:
@@ -172,7 +174,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 # Every portal permission (portal.<code>) is answered by one backend from the users' access roles.
 # django-axes first: it refuses sign-ins of a locked-out user before the password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "platform_portal.access.PortalPermissionBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "core.access.PortalPermissionBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from platform_portal import health, platform_views, twofactor, views
+from core import health, twofactor
+from dashboard import views
+from onboarding import views as platform_views
 
 admin.site.site_header = "プラットフォーム事務局ポータル 管理"
 admin.site.site_title = "事務局ポータル 管理"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from platform_portal.admin_forms import PlatformColumnAdmin
+from core.admin_forms import PlatformColumnAdmin
 from proposals.models import PolicyProposal
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from platform_portal.tenancy import working_plan
+from core.tenancy import working_plan
 from plans.models import Measure
 from proposals.models import PolicyProposal
 

@@ -2,8 +2,8 @@
 from django.conf import settings
 from django.db import models
 
-from platform_portal.audit import audited
-from platform_portal.tenancy import PlatformOwned
+from core.audit import audited
+from core.tenancy import PlatformOwned
 
 
 class PolicyProposal(PlatformOwned, models.Model):

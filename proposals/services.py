@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import AccessRole, User
-from platform_portal.access import may
+from core.access import may
 from plans.models import Measure
 from proposals.models import PolicyProposal
 

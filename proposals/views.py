@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from platform_portal.access import may, portal_view, require
-from platform_portal.audit import history_entries
-from platform_portal.tenancy import working_plan
+from core.access import may, portal_view, require
+from core.audit import history_entries
+from core.tenancy import working_plan
 from proposals import services
 from proposals.forms import HandlingForm, ProposalFilterForm, ProposalForm, version_of
 from proposals.models import PolicyProposal

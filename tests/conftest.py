@@ -22,7 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def gunma(db):
-    from platform_portal.models import Platform
+    from core.models import Platform
 
     return Platform.objects.get(code="gunma")
 
@@ -37,7 +37,7 @@ def real_cache(settings):
     """The cache as in production, for the tests of what is cached (the suite runs with none, see settings_test)."""
     from django.core.cache import cache
 
-    from platform_portal.freshness import process_copies
+    from core.freshness import process_copies
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     cache.clear()
@@ -67,7 +67,7 @@ def _force_login_completes_the_second_factor(monkeypatch):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from platform_portal.access import requires_two_factor
+    from core.access import requires_two_factor
 
     original = Client.force_login
 

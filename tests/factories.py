@@ -2,7 +2,7 @@
 from django.conf import settings
 
 from members.models import AccessRole, User
-from platform_portal.loader import load_directory
+from onboarding.loader import load_directory
 
 PASSWORD = "test-pass-12345"
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from kpi.models import Kpi
 from members.models import AccessRole, MemberBody
 from plans.models import Measure
-from platform_portal.access import may, require, role_permissions
+from core.access import may, require, role_permissions
 
 
 def measure(plan, section_path, number):

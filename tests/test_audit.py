@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from kpi.models import Kpi, KpiFigure
 from members.models import AccessRole, RoleAssignment
-from platform_portal.audit import audit_scope, bulk_create_audited, history_entries
+from core.audit import audit_scope, bulk_create_audited, history_entries
 
 
 def _figure(plan, body_name="群馬労働局", name="ハローワークにおける紹介就職件数", month=date(2025, 4, 1)):

@@ -220,7 +220,7 @@ def test_a_user_without_figures_permission_sees_the_plan_only(client, gunma):
 
 
 def test_home_query_count_stays_constant_with_tenfold_data(client, lead_user, plan2025, gunma, real_cache, django_assert_num_queries):
-    from platform_portal.freshness import data_changed
+    from core.freshness import data_changed
     from tests.test_pages import HOME_QUERIES, HOME_QUERIES_CACHED
 
     client.force_login(lead_user)
@@ -244,7 +244,7 @@ def test_home_query_count_stays_constant_with_tenfold_data(client, lead_user, pl
     Reminder.objects.bulk_create(
         Reminder(plan=plan2025, member_body=b, month=JULY, subject="督促", message="本文", sent_by=lead_user) for b in bodies
     )
-    data_changed()  # as the portal's own bulk writes do (platform_portal.audit)
+    data_changed()  # as the portal's own bulk writes do (core.audit)
     with django_assert_num_queries(HOME_QUERIES):
         html = client.get(reverse("home")).content.decode()
     with django_assert_num_queries(HOME_QUERIES_CACHED):

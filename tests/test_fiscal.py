@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from platform_portal.fiscal import (
+from core.fiscal import (
     fiscal_month_index,
     fiscal_months,
     fiscal_year_end,

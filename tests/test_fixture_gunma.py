@@ -38,7 +38,7 @@ from members.services import party_bodies
 from municipal_pf.models import Municipality, NetworkPartnerType
 from plans.models import Measure, RoadmapSection
 from plans.roadmap import responsible_label, roadmap_tree
-from platform_portal.loader import load_directory
+from onboarding.loader import load_directory
 
 
 def same_text(text: str) -> str:

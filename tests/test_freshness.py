@@ -1,4 +1,4 @@
-"""The cached home page never shows data older than the last save (platform_portal/freshness.py)."""
+"""The cached home page never shows data older than the last save (core/freshness.py)."""
 import re
 from datetime import date
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kpi.entry import cell_name
 from kpi.models import Kpi, KpiFigure
-from platform_portal import freshness
+from core import freshness
 from tests.imports_helpers import confirm, csv_bytes, upload
 
 APRIL = date(2025, 4, 1)

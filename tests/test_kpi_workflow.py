@@ -8,7 +8,7 @@ from django.urls import reverse
 from kpi import workflow
 from kpi.entry import body_kpis
 from kpi.models import FigureSubmission, KpiFigure
-from platform_portal.audit import history_entries
+from core.audit import history_entries
 
 APRIL = date(2025, 4, 1)
 TODAY = date(2026, 11, 24)

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from members.models import MemberBody
-from platform_portal.loader import LoadError, load_directory
-from platform_portal.models import Platform
+from onboarding.loader import LoadError, load_directory
+from core.models import Platform
 
 SAMPLE = "fixtures/sample_tochigi"
 

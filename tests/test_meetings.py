@@ -9,7 +9,7 @@ from exports.registry import REGISTRY
 from meetings.models import AgendaItem, Attendee, Meeting
 from meetings.services import attendees_from_members
 from plans.models import Measure
-from platform_portal.audit import history_entries
+from core.audit import history_entries
 
 
 @pytest.fixture

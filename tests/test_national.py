@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from kpi.models import Kpi, KpiFigure
 from members.models import AccessRole, User
-from platform_portal.models import Platform, PlatformName, Prefecture
+from core.models import Platform, PlatformName, Prefecture
 from plans.models import BusinessPlan, Measure, RoadmapSection
 from tests.factories import load_sample_platform
 

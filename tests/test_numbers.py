@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from platform_portal.numbers import format_number, parse_number
+from core.numbers import format_number, parse_number
 
 UNREADABLE = "「{}」は数値として読み取れません。半角・全角の数字で入力してください。"
 MISPLACED_COMMA = "「{}」の桁区切りのカンマの位置が正しくありません。3桁ごとに区切るか、カンマを付けずに入力してください。"

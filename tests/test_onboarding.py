@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kpi.models import Kpi
 from members.models import AccessRole, MemberBody, Role, User
-from platform_portal.models import Platform
+from core.models import Platform
 from tests.imports_helpers import confirm, csv_bytes, texts, upload
 
 EXAMPLE = Path(settings.BASE_DIR) / "docs" / "onboarding_example"

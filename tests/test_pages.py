@@ -108,13 +108,13 @@ ROADMAP_QUERIES = 24
 
 
 def test_home_query_count_is_pinned(client, lead, real_cache, django_assert_num_queries):
-    from platform_portal.freshness import data_changed
+    from core.freshness import data_changed
 
     client.force_login(lead)
     data_changed()
     with django_assert_num_queries(HOME_QUERIES):
         client.get(reverse("home"))
-    with django_assert_num_queries(HOME_QUERIES_CACHED):  # until the data changes (platform_portal/freshness.py)
+    with django_assert_num_queries(HOME_QUERIES_CACHED):  # until the data changes (core/freshness.py)
         client.get(reverse("home"))
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from kpi.models import Kpi, KpiFigure
 from plans.models import Measure, ProgressComment, ProgressReport, ProgressSummary
-from platform_portal.audit import history_entries
+from core.audit import history_entries
 
 
 def measure(plan, *path, number):

@@ -85,7 +85,7 @@ def test_decimal_comparison_sanity():
 def test_parse_number_gives_a_number_or_a_japanese_message_for_any_input(value, allow_negative, allow_decimal):
     from django.core.exceptions import ValidationError
 
-    from platform_portal.numbers import parse_number
+    from core.numbers import parse_number
 
     try:
         number = parse_number(value, allow_negative=allow_negative, allow_decimal=allow_decimal)
@@ -100,6 +100,6 @@ def test_parse_number_gives_a_number_or_a_japanese_message_for_any_input(value, 
 @FAST
 @given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_parse_number_reads_what_format_number_writes(number):
-    from platform_portal.numbers import format_number, parse_number
+    from core.numbers import format_number, parse_number
 
     assert parse_number(format_number(number), allow_negative=True) == number

@@ -9,7 +9,7 @@ from kpi.models import Kpi, KpiFigure
 from members.models import AccessRole, MemberBody, RoleAssignment, User
 from municipal_pf.models import MunicipalPlatform, Municipality
 from plans.models import Measure
-from platform_portal.tenancy import platform_id_of
+from core.tenancy import platform_id_of
 from tests.factories import load_sample_platform
 
 

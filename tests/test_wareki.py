@@ -5,7 +5,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from platform_portal.wareki import era_year, fiscal_era_year, format_era_year, wareki_date, wareki_fiscal_year
+from core.wareki import era_year, fiscal_era_year, format_era_year, wareki_date, wareki_fiscal_year
 
 # Written out here rather than imported, so that a wrong table in the module fails these tests.
 ERA_STARTS = {"昭和": date(1926, 12, 25), "平成": date(1989, 1, 8), "令和": date(2019, 5, 1)}

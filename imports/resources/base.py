@@ -15,7 +15,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from imports.reading import normalise_header
 from imports.widgets import LookupWidget, NamesWidget
-from platform_portal.audit import bulk_create_audited, bulk_update_audited
+from core.audit import bulk_create_audited, bulk_update_audited
 
 
 @dataclass(frozen=True)

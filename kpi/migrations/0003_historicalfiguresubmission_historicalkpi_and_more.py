@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import platform_portal.tenancy
+import core.tenancy
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '督促',
                 'ordering': ['-sent_at'],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
         migrations.CreateModel(
             name='FigureSubmission',
@@ -150,6 +150,6 @@ class Migration(migrations.Migration):
                 'ordering': ['plan', 'month', 'member_body__order'],
                 'constraints': [models.UniqueConstraint(fields=('plan', 'member_body', 'month'), name='unique_submission_per_body_month'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='submission_month_is_first_day')],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
     ]

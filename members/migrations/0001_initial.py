@@ -3,7 +3,7 @@
 import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.utils.timezone
-import platform_portal.tenancy
+import core.tenancy
 from django.db import migrations, models
 
 
@@ -23,14 +23,14 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(verbose_name='コード')),
                 ('name', models.CharField(max_length=100, verbose_name='名称')),
                 ('description', models.TextField(blank=True, verbose_name='説明')),
-                ('permissions', models.JSONField(blank=True, default=list, help_text='platform_portal.permissions の権限コードの一覧', verbose_name='権限')),
+                ('permissions', models.JSONField(blank=True, default=list, help_text='core.permissions の権限コードの一覧', verbose_name='権限')),
             ],
             options={
                 'verbose_name': '権限ロール',
                 'verbose_name_plural': '権限ロール',
                 'ordering': ['platform', 'id'],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
         migrations.CreateModel(
             name='MemberBody',
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '構成員（機関・団体）',
                 'ordering': ['platform', 'order', 'name'],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
         migrations.CreateModel(
             name='MemberCategory',
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '構成員の区分',
                 'ordering': ['platform', 'order', 'name'],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
         migrations.CreateModel(
             name='ResponsibleParty',
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '実施主体',
                 'ordering': ['platform', 'order', 'label'],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
         migrations.CreateModel(
             name='Role',
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '役割',
                 'ordering': ['platform', 'order', 'id'],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
         migrations.CreateModel(
             name='RoleAssignment',
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '役割の割当',
                 'ordering': ['role', 'member_body__order'],
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
         ),
         migrations.CreateModel(
             name='User',
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '利用者',
                 'verbose_name_plural': '利用者',
             },
-            bases=(platform_portal.tenancy.PlatformOwned, models.Model),
+            bases=(core.tenancy.PlatformOwned, models.Model),
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
             ],

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(verbose_name='コード')),
                 ('name', models.CharField(max_length=100, verbose_name='名称')),
                 ('description', models.TextField(blank=True, verbose_name='説明')),
-                ('permissions', models.JSONField(blank=True, default=list, help_text='platform_portal.permissions の権限コードの一覧', verbose_name='権限')),
+                ('permissions', models.JSONField(blank=True, default=list, help_text='core.permissions の権限コードの一覧', verbose_name='権限')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),

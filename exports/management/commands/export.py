@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from exports.csv import ENCODINGS
 from exports.registry import REGISTRY
 from exports.services import render_and_log
-from platform_portal.models import Platform
+from core.models import Platform
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from imports import services
 from imports.kinds import KINDS
 from imports.models import ImportRun
 from members.models import User
-from platform_portal.audit import audit_scope
-from platform_portal.models import Platform
+from core.audit import audit_scope
+from core.models import Platform
 
 
 class Command(BaseCommand):

@@ -1,0 +1,164 @@
+"""The platform (都道府県プラットフォーム) itself: the tenant every other object belongs to."""
+from django.db import models
+
+from core.tenancy import PlatformOwned
+
+
+class Prefecture(models.Model):
+    """都道府県 — national reference data, loaded by a migration."""
+
+    code = models.CharField("都道府県コード", max_length=2, unique=True)
+    name = models.CharField("都道府県名", max_length=10, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "都道府県"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlatformManager(models.Manager):
+    """A platform is shown by its current name, so names always come along: there are at most
+    47 platforms, and every list of them (filters, pickers) would otherwise query per row."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("prefecture").prefetch_related("names")
+
+
+class Platform(PlatformOwned, models.Model):
+    """都道府県プラットフォーム（協議会）. One per prefecture; its names live in PlatformName."""
+
+    platform_path = "pk"
+    same_platform_fields = ("chair_body",)
+
+    prefecture = models.OneToOneField(Prefecture, verbose_name="都道府県", on_delete=models.PROTECT)
+    code = models.SlugField(
+        "識別子", max_length=40, unique=True, help_text="URL・コマンドで使う半角英数字（例: gunma）"
+    )
+    established_on = models.DateField("設置日", null=True, blank=True)
+    chair_body = models.ForeignKey(
+        "members.MemberBody",
+        verbose_name="座長の所属機関",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    chair_title = models.CharField("座長", max_length=100, blank=True, help_text="例: 群馬労働局職業安定部長")
+    meeting_frequency = models.CharField("会議の開催頻度", max_length=100, blank=True)
+    confidentiality_clause = models.TextField("秘密の保持", blank=True)
+    is_active = models.BooleanField("利用中", default=True)
+
+    objects = PlatformManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "プラットフォーム"
+        ordering = ["prefecture__code"]
+
+    def __str__(self):
+        current = self.name_for_fiscal_year(None)
+        return current.name if current else f"{self.prefecture}（{self.code}）"
+
+    def name_for_fiscal_year(self, fiscal_year: int | None) -> "PlatformName | None":
+        """The official name in force in a fiscal year (the newest name when None).
+
+        Iterates the prefetched names so that lists of platforms do not query per row.
+        """
+        names = sorted(self.names.all(), key=lambda n: n.from_fiscal_year)
+        chosen = None
+        for name in names:
+            if fiscal_year is None or name.from_fiscal_year <= fiscal_year:
+                chosen = name
+        return chosen
+
+    def stage_for_fiscal_year(self, fiscal_year: int) -> "Stage | None":
+        for stage in self.stages.all():
+            if stage.covers(fiscal_year):
+                return stage
+        return None
+
+
+class PlatformName(PlatformOwned, models.Model):
+    """名称の変遷: a name is in force from its fiscal year until the next name's."""
+
+    platform = models.ForeignKey(Platform, verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="names")
+    name = models.CharField("正式名称", max_length=200)
+    short_name = models.CharField("略称", max_length=50, blank=True)
+    from_fiscal_year = models.PositiveSmallIntegerField("適用開始年度")
+    reason = models.TextField("変更理由", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名称"
+        ordering = ["platform", "from_fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "from_fiscal_year"], name="unique_platform_name_per_year")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Stage(PlatformOwned, models.Model):
+    """ステージ: a phase of the national programme (第一ステージ, 第二ステージ …)."""
+
+    platform = models.ForeignKey(Platform, verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField("名称", max_length=100)
+    from_fiscal_year = models.PositiveSmallIntegerField("開始年度")
+    to_fiscal_year = models.PositiveSmallIntegerField("終了年度", null=True, blank=True)
+    description = models.TextField("説明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ステージ"
+        ordering = ["platform", "from_fiscal_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_fiscal_year__isnull=True) | models.Q(to_fiscal_year__gte=models.F("from_fiscal_year")),
+                name="stage_ends_after_start",
+                violation_error_message="終了年度は開始年度以降にしてください。",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def covers(self, fiscal_year: int) -> bool:
+        return self.from_fiscal_year <= fiscal_year and (self.to_fiscal_year is None or fiscal_year <= self.to_fiscal_year)
+
+
+class Guideline(PlatformOwned, models.Model):
+    """設置要領: the rules that set up the platform."""
+
+    platform = models.ForeignKey(
+        Platform, verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="guidelines"
+    )
+    title = models.CharField("名称", max_length=200)
+    enacted_on = models.DateField("施行日")
+    text = models.TextField("本文", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "設置要領"
+        ordering = ["platform", "enacted_on"]
+
+    def __str__(self):
+        return self.title
+
+
+class GuidelineAmendment(PlatformOwned, models.Model):
+    platform_path = "guideline.platform_id"
+
+    guideline = models.ForeignKey(
+        Guideline, verbose_name="設置要領", on_delete=models.CASCADE, related_name="amendments"
+    )
+    amended_on = models.DateField("改正日")
+    note = models.CharField("改正内容", max_length=200, blank=True, default="一部改正")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "設置要領の改正"
+        ordering = ["guideline", "amended_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["guideline", "amended_on"], name="unique_amendment_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.amended_on:%Y-%m-%d} {self.note}"

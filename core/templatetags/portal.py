@@ -1,0 +1,26 @@
+from django import template
+
+from core.wareki import wareki_date, wareki_fiscal_year
+
+register = template.Library()
+
+
+@register.filter
+def fiscal_year_label(fiscal_year):
+    """2025 → 令和7年度（2025年度）"""
+    if fiscal_year in (None, ""):
+        return ""
+    return wareki_fiscal_year(int(fiscal_year), with_western=True)
+
+
+@register.filter(expects_localtime=True)
+def wareki(value):
+    return wareki_date(value) if value else ""
+
+
+@register.filter
+def outlook_label(value):
+    """on_track → 順調: the mark next to a KPI's achievement, as text (never colour alone)."""
+    from kpi.choices import Outlook
+
+    return Outlook(value).label if value in Outlook.values else ""

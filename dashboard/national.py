@@ -1,0 +1,50 @@
+"""The national view (全国ビュー): every platform side by side, for the national read-only role."""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from kpi.choices import Outlook
+from kpi.reporting import reporting_matrices
+from kpi.services import plans_achievements
+from core.models import Platform
+from core.tenancy import working_plan
+from plans.models import BusinessPlan
+
+
+@dataclass
+class PlatformLine:
+    platform: Platform
+    plan: BusinessPlan | None
+    outlooks: Counter
+    reporting_rate: float | None
+
+    @property
+    def name(self):
+        return self.platform.name_for_fiscal_year(self.plan.fiscal_year if self.plan else None)
+
+    @property
+    def counted(self) -> int:
+        return sum(self.outlooks[o] for o in (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK))
+
+    @property
+    def on_track_share(self) -> float | None:
+        return self.outlooks[Outlook.ON_TRACK] / self.counted if self.counted else None
+
+
+def national_overview(as_of: date) -> list[PlatformLine]:
+    """One line per active platform, in a constant number of queries whatever the number of platforms."""
+    platforms = list(Platform.objects.filter(is_active=True))
+    plans_by_platform = {}
+    for plan in BusinessPlan.objects.filter(platform__in=platforms):
+        plans_by_platform.setdefault(plan.platform_id, []).append(plan)
+    chosen = {p.pk: working_plan(p, as_of, plans=plans_by_platform.get(p.pk, [])) for p in platforms}
+    plans = [plan for plan in chosen.values() if plan is not None]
+    achievements = plans_achievements(plans, as_of)
+    matrices = reporting_matrices(plans, as_of)
+    lines = []
+    for platform in platforms:
+        plan = chosen[platform.pk]
+        outlooks = Counter(a.outlook for a in achievements[plan.pk].values()) if plan else Counter()
+        rate = matrices[plan.pk].overall_rate if plan else None
+        lines.append(PlatformLine(platform, plan, outlooks, rate))
+    return lines
