@@ -128,14 +128,23 @@ class PortalPermissionBackend(ModelBackend):
         return super().has_module_perms(user_obj, app_label)
 
 
-def portal_view(*permissions: str, tenant: bool = True):
-    """Decorator for every portal page: sign-in, the user's platform, and declared permissions.
+def requires_any(*permissions: str, tenant: bool = True):
+    """Decorator for every portal page: sign-in, the user's platform, and ANY ONE of the permissions.
 
     Sets `request.platform`. Anonymous users go to the login page; users without a platform get
     404 (unless `tenant=False`, for the instance-wide pages such as the national view); users
     whose roles hold none of the permissions get 403. Object checks follow in the view
     through `require(request.user, code, obj)` on objects fetched through `request.platform`.
     """
+    return _portal_view(permissions, any, tenant)
+
+
+def requires_all(*permissions: str, tenant: bool = True):
+    """As `requires_any`, but the user's roles must hold EVERY one of the permissions."""
+    return _portal_view(permissions, all, tenant)
+
+
+def _portal_view(permissions, quantifier, tenant):
     if not permissions or unknown_permissions(permissions):
         raise ValueError(f"unknown portal permission: {permissions}")
 
@@ -150,11 +159,12 @@ def portal_view(*permissions: str, tenant: bool = True):
                 request.platform = SimpleLazyObject(lambda: platform_of(request.user))
             else:
                 request.platform_id = request.platform = None
-            if not any(may(request.user, code) for code in permissions):
+            if not quantifier(may(request.user, code) for code in permissions):
                 raise PermissionDenied("このページを表示する権限がありません。")
             return view(request, *args, **kwargs)
 
         wrapped.portal_permissions = permissions
+        wrapped.portal_quantifier = quantifier.__name__
         return wrapped
 
     return decorator

@@ -2,7 +2,7 @@ from core.tenancy import working_plan
 
 
 def portal(request):
-    """The plan the navigation links to, for pages that resolved a platform (see access.portal_view)."""
+    """The plan the navigation links to, for pages that resolved a platform (see access.requires_any)."""
     platform = getattr(request, "platform", None)
     if platform is None:
         return {}

@@ -12,7 +12,7 @@ from kpi.dashboard import cached_dashboard
 from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
 from members.services import measures_for_body
 from core import freshness
-from core.access import may, portal_view
+from core.access import may, requires_any
 from core.tenancy import user_platform_id, working_plan, working_plan_id
 
 
@@ -25,7 +25,7 @@ HOME_VIEW_PERMISSIONS = ("view_figures", "report_own_progress", "approve_figures
 @login_required
 def home(request):
     # A signed-in user outside every platform (e.g. a new account not yet assigned) gets a
-    # friendly page rather than the 404 portal_view gives for a missing platform.
+    # friendly page rather than the 404 requires_any gives for a missing platform.
     if user_platform_id(request.user) is None:
         if may(request.user, "view_all_platforms"):
             return redirect("national")
@@ -33,7 +33,7 @@ def home(request):
     return _home(request)
 
 
-@portal_view("view_plan")
+@requires_any("view_plan")
 def _home(request):
     today = timezone.localdate()
     # The plans' years and ids only, so that a page served from the cache loads no model at all.
@@ -89,7 +89,7 @@ def _role_panels(user, plan, today):
 
 
 @require_POST
-@portal_view("send_reminders")
+@requires_any("send_reminders")
 def send_reminders(request, fiscal_year):
     plan = get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
     home_url = f"{reverse('home')}?fiscal_year={plan.fiscal_year}"
@@ -117,7 +117,7 @@ def send_reminders(request, fiscal_year):
     return redirect(home_url)
 
 
-@portal_view("view_all_platforms", tenant=False)
+@requires_any("view_all_platforms", tenant=False)
 def national(request):
     from dashboard.national import national_overview
 

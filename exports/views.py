@@ -8,10 +8,10 @@ from exports.models import ExportJob, ExportLog
 from exports.registry import REGISTRY, available
 from exports.services import fail_interrupted, render_and_log
 from exports.tasks import generate_export
-from core.access import may, portal_view, require
+from core.access import may, requires_any, require
 
 
-@portal_view("view_plan", "view_figures")
+@requires_any("view_plan", "view_figures")
 def menu(request, fiscal_year):
     plan = get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
     logs = None
@@ -25,7 +25,7 @@ def menu(request, fiscal_year):
     )
 
 
-@portal_view("view_plan", "view_figures")
+@requires_any("view_plan", "view_figures")
 def download(request, fiscal_year, export_id):
     plan = get_object_or_404(request.platform.plans.select_related("platform"), fiscal_year=fiscal_year)
     export = REGISTRY.get(export_id)
@@ -44,7 +44,7 @@ def download(request, fiscal_year, export_id):
 
 
 @require_POST
-@portal_view("view_plan", "view_figures")
+@requires_any("view_plan", "view_figures")
 def start(request, fiscal_year, export_id):
     plan = get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
     export = REGISTRY.get(export_id)
@@ -75,7 +75,7 @@ def _enqueue(job):
 
 
 @require_POST
-@portal_view("view_plan", "view_figures")
+@requires_any("view_plan", "view_figures")
 def retry(request, pk):
     """A failed job made again with the same choices (sections, meeting, encoding)."""
     old = _job(request, pk)
@@ -95,14 +95,14 @@ def _job(request, pk):
     return get_object_or_404(ExportJob, pk=pk, platform=request.platform, user=request.user)
 
 
-@portal_view("view_plan", "view_figures")
+@requires_any("view_plan", "view_figures")
 def job(request, pk):
     job = _job(request, pk)
     fail_interrupted([job])
     return render(request, "exports/job.html", {"job": job, "export": REGISTRY.get(job.export_id)})
 
 
-@portal_view("view_plan", "view_figures")
+@requires_any("view_plan", "view_figures")
 def job_file(request, pk):
     job = _job(request, pk)
     if job.status != ExportJob.Status.DONE:

@@ -17,7 +17,7 @@ class ImportKind:
     name: str
     description: str
     resource: type
-    permissions: tuple[str, ...]  # all are needed, on top of the menu's
+    permissions_all_of: tuple[str, ...]  # every one is needed, on top of the menu's
     per_plan: bool = False  # figures and the roadmap belong to one fiscal year's plan
 
 
@@ -35,7 +35,7 @@ KINDS = {
 
 
 def allowed_kinds(user) -> list[ImportKind]:
-    return [kind for kind in KINDS.values() if all(may(user, code) for code in kind.permissions)]
+    return [kind for kind in KINDS.values() if all(may(user, code) for code in kind.permissions_all_of)]
 
 
 def get_kind(user, kind_id: str) -> ImportKind:
@@ -44,6 +44,6 @@ def get_kind(user, kind_id: str) -> ImportKind:
         kind = KINDS[kind_id]
     except KeyError:
         raise Http404("その取込の種類はありません。") from None
-    for code in kind.permissions:
+    for code in kind.permissions_all_of:
         require(user, code)
     return kind

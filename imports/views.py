@@ -9,7 +9,7 @@ from imports import services
 from imports.forms import FILE_FORMATS, UploadForm
 from imports.kinds import allowed_kinds, get_kind
 from imports.models import ImportRun
-from core.access import portal_view
+from core.access import requires_any
 from core.tenancy import working_plan
 
 MENU_PERMISSIONS = ("import_data", "manage_municipal")
@@ -22,7 +22,7 @@ def _plan(request, kind, fiscal_year, *, create=False):
     return plan
 
 
-@portal_view(*MENU_PERMISSIONS)
+@requires_any(*MENU_PERMISSIONS)
 def menu(request):
     plan = working_plan(request.platform)
     runs = ImportRun.objects.filter(platform=request.platform).select_related("user")[:20]
@@ -33,7 +33,7 @@ def menu(request):
 
 
 @require_POST
-@portal_view(*MENU_PERMISSIONS)
+@requires_any(*MENU_PERMISSIONS)
 def upload(request, kind_id):
     kind = get_kind(request.user, kind_id)
     form = UploadForm(request.POST, request.FILES, per_plan=kind.per_plan)
@@ -52,14 +52,14 @@ def _run(request, pk):
     return run, get_kind(request.user, run.kind)
 
 
-@portal_view(*MENU_PERMISSIONS)
+@requires_any(*MENU_PERMISSIONS)
 def run_detail(request, pk):
     run, kind = _run(request, pk)
     return render(request, "imports/run.html", {"run": run, "kind": kind})
 
 
 @require_POST
-@portal_view(*MENU_PERMISSIONS)
+@requires_any(*MENU_PERMISSIONS)
 def confirm(request, pk):
     run, kind = _run(request, pk)
     if run.status != ImportRun.Status.PREVIEWED:
@@ -75,7 +75,7 @@ def confirm(request, pk):
 
 
 @require_POST
-@portal_view(*MENU_PERMISSIONS)
+@requires_any(*MENU_PERMISSIONS)
 def discard(request, pk):
     run, _ = _run(request, pk)
     if run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.INVALID):
@@ -86,7 +86,7 @@ def discard(request, pk):
     return redirect("imports:menu")
 
 
-@portal_view(*MENU_PERMISSIONS)
+@requires_any(*MENU_PERMISSIONS)
 def sheet(request, kind_id, what):
     """The template (見出しだけ) or the current data, in the same columns, for a round trip."""
     kind = get_kind(request.user, kind_id)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kpi import workflow
 from kpi.entry import build_grid, save_comment, save_grid
 from kpi.models import FigureSubmission, Kpi, KpiFigure
-from core.access import may, portal_view, require
+from core.access import may, requires_any, require
 from core.audit import history_entries
 from core.fiscal import fiscal_months
 
@@ -33,14 +33,14 @@ def _month(plan, year, month) -> date:
     return first
 
 
-@portal_view("enter_own_figures")
+@requires_any("enter_own_figures")
 def entry(request, fiscal_year):
     if not request.user.member_body_id:
         raise Http404
     return _grid_page(request, _plan(request, fiscal_year), request.user.member_body)
 
 
-@portal_view("view_figures", "enter_own_figures")
+@requires_any("view_figures", "enter_own_figures")
 def entry_body(request, fiscal_year, body_id):
     plan = _plan(request, fiscal_year)
     body = get_object_or_404(request.platform.member_bodies, pk=body_id)
@@ -66,7 +66,7 @@ def _grid_page(request, plan, body):
 
 
 @require_POST
-@portal_view("enter_own_figures")
+@requires_any("enter_own_figures")
 def submit_month(request, fiscal_year, body_id, year, month):
     plan = _plan(request, fiscal_year)
     body = get_object_or_404(request.platform.member_bodies, pk=body_id)
@@ -81,7 +81,7 @@ def submit_month(request, fiscal_year, body_id, year, month):
     return redirect("kpi:entry_body", plan.fiscal_year, body.pk)
 
 
-@portal_view("view_figures", "enter_own_figures")
+@requires_any("view_figures", "enter_own_figures")
 def figure_history(request, fiscal_year, body_id, kpi_id, year, month):
     plan = _plan(request, fiscal_year)
     body = get_object_or_404(request.platform.member_bodies, pk=body_id)
@@ -115,7 +115,7 @@ def figure_history(request, fiscal_year, body_id, kpi_id, year, month):
     )
 
 
-@portal_view("approve_figures")
+@requires_any("approve_figures")
 def approvals(request, fiscal_year):
     plan = _plan(request, fiscal_year)
     submissions = list(
@@ -148,7 +148,7 @@ def approvals(request, fiscal_year):
 
 
 @require_POST
-@portal_view("approve_figures")
+@requires_any("approve_figures")
 def decide(request, pk):
     submission = get_object_or_404(FigureSubmission.objects.select_related("plan", "member_body"), pk=pk, plan__platform=request.platform)
     action = request.POST.get("action", "")
@@ -162,7 +162,7 @@ def decide(request, pk):
     return redirect(reverse("kpi:approvals", args=[submission.plan.fiscal_year]))
 
 
-@portal_view("view_figures")
+@requires_any("view_figures")
 def charts(request, fiscal_year):
     """Each KPI's monthly actual against its target: the same drawing as in the meeting packet."""
     from kpi.charts import kpi_chart_svg, svg_data_uri

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from meetings import services
 from meetings.forms import AgendaFormSet, AttendeeFormSet, MeetingForm
 from meetings.models import Meeting
-from core.access import may, portal_view
+from core.access import may, requires_any
 from core.audit import history_entries
 from core.tenancy import working_plan
 
@@ -17,13 +17,13 @@ def _meeting(request, pk):
     return get_object_or_404(Meeting.objects.select_related("plan__platform"), pk=pk, plan__platform=request.platform)
 
 
-@portal_view("view_meetings", "manage_meetings")
+@requires_any("view_meetings", "manage_meetings")
 def meeting_list(request):
     meetings = Meeting.objects.filter(plan__platform=request.platform).select_related("plan").order_by("-plan__fiscal_year", "-number")
     return render(request, "meetings/list.html", {"meetings": meetings, "can_manage": may(request.user, "manage_meetings")})
 
 
-@portal_view("manage_meetings")
+@requires_any("manage_meetings")
 def meeting_new(request):
     plan = working_plan(request.platform)
     latest = Meeting.objects.filter(plan=plan).order_by("-number").first()
@@ -42,7 +42,7 @@ def meeting_new(request):
     return render(request, "meetings/edit.html", {"form": form, "plan": plan})
 
 
-@portal_view("view_meetings", "manage_meetings")
+@requires_any("view_meetings", "manage_meetings")
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     return render(
@@ -66,7 +66,7 @@ def _refuse_if_closed(request, meeting):
     return None
 
 
-@portal_view("manage_meetings")
+@requires_any("manage_meetings")
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
     if refused := _refuse_if_closed(request, meeting):
@@ -100,18 +100,18 @@ def _formset_page(request, pk, formset_class, template, done):
     return render(request, template, {"meeting": meeting, "formset": formset})
 
 
-@portal_view("manage_meetings")
+@requires_any("manage_meetings")
 def agenda(request, pk):
     return _formset_page(request, pk, AgendaFormSet, "meetings/agenda.html", "次第を保存しました。")
 
 
-@portal_view("manage_meetings")
+@requires_any("manage_meetings")
 def attendance(request, pk):
     return _formset_page(request, pk, AttendeeFormSet, "meetings/attendance.html", "出席者を保存しました。")
 
 
 @require_POST
-@portal_view("manage_meetings")
+@requires_any("manage_meetings")
 def attendance_from_members(request, pk):
     meeting = _meeting(request, pk)
     try:
@@ -124,7 +124,7 @@ def attendance_from_members(request, pk):
 
 
 @require_POST
-@portal_view("manage_meetings")
+@requires_any("manage_meetings")
 def status(request, pk):
     meeting = _meeting(request, pk)
     action = request.POST.get("action", "")

@@ -8,18 +8,18 @@ from municipal_pf.forms import ContactFormSet, MunicipalPlatformForm, ReportForm
 from municipal_pf.models import MunicipalPlatform, MunicipalReport, NetworkPartnerType
 from municipal_pf.services import coverage
 from plans.models import ReportingPeriod
-from core.access import may, portal_view
+from core.access import may, requires_any
 from core.audit import history_entries
 
 READERS = ("view_municipal", "manage_municipal", "report_own_municipal")
 
 
-@portal_view("view_municipal", "manage_municipal")
+@requires_any("view_municipal", "manage_municipal")
 def overview(request):
     return render(request, "municipal_pf/overview.html", {"coverage": coverage(request.platform)})
 
 
-@portal_view(*READERS)
+@requires_any(*READERS)
 def report_list(request):
     found = reports.visible_reports(request.user, request.platform)
     filters = {key: request.GET.get(key, "") for key in ("kind", "status", "period")}
@@ -39,13 +39,13 @@ def _periods(request):
     return ReportingPeriod.objects.filter(plan__platform=request.platform).select_related("plan").order_by("-starts_on")
 
 
-@portal_view("manage_municipal", "report_own_municipal")
+@requires_any("manage_municipal", "report_own_municipal")
 def report_new(request):
     report = MunicipalReport()
     return _edit(request, report, template="municipal_pf/report_new.html")
 
 
-@portal_view(*READERS)
+@requires_any(*READERS)
 def report_detail(request, pk):
     report = get_object_or_404(reports.visible_reports(request.user, request.platform), pk=pk)
     editable = reports.may_edit(request.user, report)
@@ -90,7 +90,7 @@ def _municipal_platform(request, pk):
     return mpf
 
 
-@portal_view(*READERS)
+@requires_any(*READERS)
 def platform_detail(request, pk):
     mpf = _municipal_platform(request, pk)
     return render(request, "municipal_pf/platform_detail.html", {
@@ -99,7 +99,7 @@ def platform_detail(request, pk):
     })
 
 
-@portal_view("manage_municipal")
+@requires_any("manage_municipal")
 def platform_edit(request, pk):
     mpf = _municipal_platform(request, pk)
     form = MunicipalPlatformForm(request.POST or None, instance=mpf)

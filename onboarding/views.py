@@ -3,13 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import redirect, render
 
-from core.access import portal_view
+from core.access import requires_any
 from onboarding.forms import OpenPlatformForm, PlatformNameForm
 from core.models import Platform
 from onboarding.services import Opening, open_platform
 
 
-@portal_view("administer_system", tenant=False)
+@requires_any("administer_system", tenant=False)
 def open_new(request):
     form = OpenPlatformForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -23,7 +23,7 @@ def open_new(request):
     return render(request, "onboarding/open_platform.html", {"form": form, "platforms": platforms})
 
 
-@portal_view("manage_members")
+@requires_any("manage_members")
 def names(request):
     form = PlatformNameForm(request.POST or None, platform=request.platform)
     if request.method == "POST" and form.is_valid():

@@ -16,7 +16,7 @@ from plans import progress
 from plans.forms import ProgressReportForm, ProgressSummaryForm, RoadmapFilterForm
 from plans.models import Measure, ProgressReport, ProgressSummary
 from plans.roadmap import filter_tree, roadmap_tree
-from core.access import may, portal_view, require
+from core.access import may, requires_any, require
 from core.audit import history_entries
 
 
@@ -41,7 +41,7 @@ def _attach_status(tree, plan, today):
     return statuses
 
 
-@portal_view("view_plan")
+@requires_any("view_plan")
 def roadmap(request, fiscal_year):
     platform = request.platform
     plan = _plan(request, fiscal_year)
@@ -83,7 +83,7 @@ def roadmap(request, fiscal_year):
     )
 
 
-@portal_view("report_own_progress")
+@requires_any("report_own_progress")
 def my_tasks(request, fiscal_year):
     plan = _plan(request, fiscal_year)
     body = request.user.member_body
@@ -107,7 +107,7 @@ def my_tasks(request, fiscal_year):
     return render(request, "plans/my_tasks.html", {"plan": plan, "body": body, "measures": measures, "periods": periods})
 
 
-@portal_view("report_own_progress")
+@requires_any("report_own_progress")
 def report_edit(request, fiscal_year, measure_id, period_id):
     plan = _plan(request, fiscal_year)
     measure = _measure(plan, measure_id)
@@ -159,7 +159,7 @@ def _report(request, pk):
     return report
 
 
-@portal_view("view_plan", "report_own_progress")
+@requires_any("view_plan", "report_own_progress")
 def report_detail(request, pk):
     report = _report(request, pk)
     return render(
@@ -176,7 +176,7 @@ def report_detail(request, pk):
 
 
 @require_POST
-@portal_view("review_progress")
+@requires_any("review_progress")
 def report_review(request, pk):
     report = _report(request, pk)
     action = request.POST.get("action", "")
@@ -189,7 +189,7 @@ def report_review(request, pk):
     return redirect("plans:report_detail", report.pk)
 
 
-@portal_view("review_progress", "consolidate_progress")
+@requires_any("review_progress", "consolidate_progress")
 def consolidation(request, fiscal_year, period_id=None):
     plan = _plan(request, fiscal_year)
     periods = list(plan.reporting_periods.all())
@@ -230,7 +230,7 @@ def consolidation(request, fiscal_year, period_id=None):
     )
 
 
-@portal_view("consolidate_progress")
+@requires_any("consolidate_progress")
 def summary_edit(request, fiscal_year, period_id, measure_id):
     plan = _plan(request, fiscal_year)
     period = get_object_or_404(plan.reporting_periods, pk=period_id)
@@ -251,7 +251,7 @@ def summary_edit(request, fiscal_year, period_id, measure_id):
 
 
 @require_POST
-@portal_view("edit_plan")
+@requires_any("edit_plan")
 def rollover(request, fiscal_year):
     from plans.rollover import copy_plan
 
@@ -265,7 +265,7 @@ def rollover(request, fiscal_year):
     return redirect("plans:diff", copy.fiscal_year, plan.fiscal_year)
 
 
-@portal_view("view_plan")
+@requires_any("view_plan")
 def diff(request, fiscal_year, other_year):
     from plans.rollover import plan_diff
 

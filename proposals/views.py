@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.access import may, portal_view, require
+from core.access import may, requires_any, require
 from core.audit import history_entries
 from core.tenancy import working_plan
 from proposals import services
@@ -50,7 +50,7 @@ def _measure_label(measure):
     return services.measure_label(measure, sections, length=80)
 
 
-@portal_view("submit_proposal", "handle_proposal")
+@requires_any("submit_proposal", "handle_proposal")
 def proposal_list(request):
     filters = ProposalFilterForm(request.GET)
     proposals = filters.apply(services.visible_proposals(request.user, request.platform))
@@ -66,7 +66,7 @@ def proposal_list(request):
     )
 
 
-@portal_view("submit_proposal")
+@requires_any("submit_proposal")
 def proposal_new(request):
     proposal = PolicyProposal(platform=request.platform, member_body=request.user.member_body, submitted_by=request.user)
     form = ProposalForm(request.POST or None, instance=proposal, plan=_plan(request))
@@ -79,7 +79,7 @@ def proposal_new(request):
     return _render(request, "proposals/new.html", {"form": form})
 
 
-@portal_view("submit_proposal", "handle_proposal")
+@requires_any("submit_proposal", "handle_proposal")
 def proposal_detail(request, pk):
     proposal = _visible_proposal(request, pk)
     return _render(
@@ -96,7 +96,7 @@ def proposal_detail(request, pk):
     )
 
 
-@portal_view("submit_proposal")
+@requires_any("submit_proposal")
 @require_POST
 def proposal_withdraw(request, pk):
     proposal = _visible_proposal(request, pk)
@@ -114,7 +114,7 @@ def proposal_withdraw(request, pk):
     return redirect("proposals:detail", pk=proposal.pk)
 
 
-@portal_view("handle_proposal")
+@requires_any("handle_proposal")
 def proposal_handle(request, pk):
     proposal = get_object_or_404(request.platform.proposals.select_related("member_body", "related_measure"), pk=pk)
     require(request.user, "handle_proposal", proposal)
