@@ -1,4 +1,4 @@
-"""What the progress report exports hold, gathered once for every format (Excel, CSV, later PDF).
+"""What the progress report exports hold, gathered once for every format (Excel, CSV, the PDF packet).
 
 Built from the same functions as the screens (roadmap tree, achievement, latest statuses), so a
 file shows what the roadmap and home pages show: no draft report of any body, for instance.

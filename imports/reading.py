@@ -13,7 +13,6 @@ import tablib
 from openpyxl import load_workbook
 
 ENCODINGS = ("utf-8-sig", "cp932")
-ENCODING_LABELS = {"utf-8-sig": "UTF-8", "cp932": "Shift_JIS（cp932）", "xlsx": "Excel（xlsx）"}
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -27,10 +26,6 @@ class Sheet:
     encoding: str  # "xlsx" or the CSV encoding that read it
     stray_rows: list[int]  # spreadsheet rows with a value right of the last heading
     row_numbers: list[int]  # the spreadsheet row of each dataset row
-
-    @property
-    def encoding_label(self) -> str:
-        return ENCODING_LABELS[self.encoding]
 
 
 def normalise_header(name) -> str:

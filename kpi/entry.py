@@ -263,10 +263,6 @@ def save_grid(plan, body, data, *, user, as_of: date) -> SaveResult:
 SIMULTANEOUS = "同じ月の実績を他の利用者が同時に保存しました。何も保存していません。表示を更新して最新の値を確認してから、もう一度保存してください。"
 
 
-class _Conflict(Exception):
-    pass
-
-
 def _write(plan, body, changes, grid, user) -> int:
     current = {
         (f.kpi_id, f.month): f

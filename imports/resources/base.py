@@ -6,7 +6,6 @@ objects once. The base adds what every import needs: a header check that names m
 extra columns, duplicate-row detection, lookups without a query per row, and writes through the
 audit trail, including the bulk path.
 """
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models
@@ -14,7 +13,7 @@ from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
 from imports.reading import normalise_header
-from imports.widgets import LookupWidget, NamesWidget
+from imports.widgets import NamesWidget
 from core.audit import bulk_create_audited, bulk_update_audited
 
 
@@ -124,9 +123,6 @@ class PortalResource(resources.ModelResource):
     def sheet_row(self, index: int) -> int:
         return self.row_numbers[index - 1] if self.row_numbers else index + 1
 
-    def lookup_widgets(self):
-        return [f.widget for f in self.fields.values() if isinstance(f.widget, (LookupWidget, NamesWidget))]
-
     def import_instance(self, instance, row, **kwargs):
         # import-export leaves many-to-many cells to save time; check them here so that an
         # unknown name is reported under its column in the preview too.
@@ -235,10 +231,3 @@ def _message(exc) -> str:
         return " ".join(exc.messages)
     text = str(exc).strip()
     return f"取り込めませんでした（{text}）。" if text else f"取り込めませんでした（{type(exc).__name__}）。"
-
-
-def group_issues(issues) -> dict[int, list[Issue]]:
-    grouped = defaultdict(list)
-    for issue in issues:
-        grouped[issue.row].append(issue)
-    return dict(grouped)
