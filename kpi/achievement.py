@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kpi.choices import Comparison, MeasureType, Outlook, TargetPeriod
+from kpi.choices import Comparison, Outlook, TargetPeriod
 
 PERCENT_PLACES = Decimal("0.1")
 RATIO_PLACES = Decimal("0.0001")
 COUNT_PLACES = Decimal("0.1")
+AT_RISK_RATIO = Decimal("0.9")
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def achievement(
     comparison: str,
     figures: Iterable[FigureValue],
     months_elapsed: int,
-    at_risk_ratio: Decimal = Decimal("0.9"),
+    at_risk_ratio: Decimal = AT_RISK_RATIO,
 ) -> Achievement:
     """Achievement over the first `months_elapsed` months of the fiscal year (see fiscal.months_elapsed).
 
@@ -54,20 +55,16 @@ def achievement(
     figure counts; not_applicable for qualitative KPIs and for KPIs without a usable target (the
     actual is still given for a count or a rate, e.g. a sub-count with no target of its own).
     """
-    if measure_type not in MeasureType.values:
-        raise ValueError(f"unknown measure type: {measure_type!r}")
     if comparison not in Comparison.values:
         raise ValueError(f"unknown comparison: {comparison!r}")
     if not 0 <= months_elapsed <= 12:
         raise ValueError(f"months_elapsed must be 0..12, got {months_elapsed}")
     if not 0 < at_risk_ratio <= 1:
         raise ValueError(f"at_risk_ratio must be in (0, 1], got {at_risk_ratio}")
-    counted = [figure for figure in figures if figure.month_index <= months_elapsed]
-    if measure_type == MeasureType.QUALITATIVE:
-        return Achievement(None, None, None, None, None, Outlook.NOT_APPLICABLE)
-    if measure_type == MeasureType.RATE:
-        return _rate_achievement(target, comparison, counted, at_risk_ratio)
-    return _count_achievement(target, target_period, comparison, counted, months_elapsed, at_risk_ratio)
+    from kpi.kinds import kind_for  # the kinds build on this module's functions
+
+    kind = kind_for(measure_type, target_period=target_period, comparison=comparison)
+    return kind.achievement(target, figures, months_elapsed, at_risk_ratio)
 
 
 def rate(numerators: Iterable[Decimal], denominators: Iterable[Decimal]) -> Decimal | None:
@@ -81,14 +78,15 @@ def rate(numerators: Iterable[Decimal], denominators: Iterable[Decimal]) -> Deci
     return (sum(numerators, Decimal(0)) * 100 / denominator).quantize(PERCENT_PLACES, ROUND_HALF_UP)
 
 
-def _count_achievement(
+def count_achievement(
     target: Decimal | None,
     target_period: str,
     comparison: str,
     counted: list[FigureValue],
     months_elapsed: int,
-    at_risk_ratio: Decimal,
+    at_risk_ratio: Decimal = AT_RISK_RATIO,
 ) -> Achievement:
+    """A count's achievement over figures already limited to the months elapsed (kpi.kinds.CountKind)."""
     entered = [figure for figure in counted if figure.value is not None]
     actual = sum((figure.value for figure in entered), Decimal(0)) if entered else None
     projected = None
@@ -96,12 +94,10 @@ def _count_achievement(
         # Months not yet entered are left out rather than read as zero, as entry lags behind.
         months_with_data = len({figure.month_index for figure in entered})
         projected = _round_to(actual * 12 / months_with_data, COUNT_PLACES)
-    if target is None or target_period not in (TargetPeriod.MONTH, TargetPeriod.YEAR):
+    targets = count_targets(target, target_period, months_elapsed)
+    if targets is None:
         return Achievement(actual, None, None, projected, None, Outlook.NOT_APPLICABLE)
-    if target_period == TargetPeriod.MONTH:
-        annual, to_date = target * 12, target * months_elapsed
-    else:
-        annual, to_date = target, target * months_elapsed / 12
+    annual, to_date = targets
     if actual is None:
         return Achievement(None, _round_to(to_date, COUNT_PLACES), None, None, annual, Outlook.NO_DATA)
     return Achievement(
@@ -114,9 +110,19 @@ def _count_achievement(
     )
 
 
-def _rate_achievement(
-    target: Decimal | None, comparison: str, counted: list[FigureValue], at_risk_ratio: Decimal
+def count_targets(target: Decimal | None, target_period: str, months_elapsed: int) -> tuple[Decimal, Decimal] | None:
+    """A count's (annual target, target pro-rated to the months elapsed), unrounded; None without a usable target."""
+    if target is None or target_period not in (TargetPeriod.MONTH, TargetPeriod.YEAR):
+        return None
+    if target_period == TargetPeriod.MONTH:
+        return target * 12, target * months_elapsed
+    return target, target * months_elapsed / 12
+
+
+def rate_achievement(
+    target: Decimal | None, comparison: str, counted: list[FigureValue], at_risk_ratio: Decimal = AT_RISK_RATIO
 ) -> Achievement:
+    """A rate's achievement over figures already limited to the months elapsed (kpi.kinds.RateKind)."""
     # A month with only one side entered says nothing about the rate yet.
     complete = [f for f in counted if f.numerator is not None and f.denominator is not None]
     actual = rate([f.numerator for f in complete], [f.denominator for f in complete])
