@@ -7,7 +7,8 @@ templates (`perms.portal.<code>`) and exports all ask the same question the same
 Two layers:
 - the role layer: does any of the user's access roles hold the code?
 - the object layer: is the object on the user's platform, and for the "own" permissions
-  (enter_own_figures, report_own_progress …), does it belong to the user's member body?
+  (enter_own_figures, report_own_progress …), does it belong to the user's member body (or,
+  for municipal staff, their municipal platform)? The object's model answers that.
 
 Objects of another platform answer False here, but views fetch objects through the user's
 platform first, so that such objects are a 404 and their existence does not leak.
@@ -17,11 +18,12 @@ from functools import wraps
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils.functional import SimpleLazyObject
 
 from core import freshness
 from core.permissions import PERMISSIONS, unknown_permissions
-from core.tenancy import municipal_account_of, platform_id_of, platform_of, required_platform_id, user_platform_id
+from core.tenancy import NOTHING, of_platform, platform_id_of, platform_of, required_platform_id, user_platform_id
 
 APP_LABEL = "portal"
 
@@ -58,35 +60,6 @@ def requires_two_factor(user) -> bool:
     return getattr(user, "_requires_two_factor", user.is_superuser)
 
 
-def owning_body_id(obj):
-    """The member body an object belongs to, for the own-body permissions; None when it has none."""
-    from members.models import MemberBody
-
-    if isinstance(obj, MemberBody):
-        return obj.pk
-    return getattr(obj, "member_body_id", None)
-
-
-def body_is_responsible(user, code, obj) -> bool:
-    """Whether the user's body (or municipal platform) may act on the object under an own-body permission."""
-    from kpi.models import Kpi
-    from members.services import measures_for_body
-    from municipal_pf.models import MunicipalPlatform
-    from plans.models import Measure
-
-    if code == "report_own_municipal":
-        account = municipal_account_of(user)
-        own = obj.pk if isinstance(obj, MunicipalPlatform) else getattr(obj, "municipal_platform_id", None)
-        return account is not None and own == account.municipal_platform_id
-    if user.member_body_id is None:
-        return False
-    if isinstance(obj, Measure):
-        return measures_for_body(user.member_body, obj.section.plan).filter(pk=obj.pk).exists()
-    if isinstance(obj, Kpi):
-        return obj.reporting_bodies.filter(pk=user.member_body_id).exists()
-    return owning_body_id(obj) == user.member_body_id
-
-
 def may(user, code: str, obj=None) -> bool:
     """May the user do `code` (to `obj`, when given)? The single answer behind every check."""
     if code not in PERMISSIONS:
@@ -99,8 +72,37 @@ def may(user, code: str, obj=None) -> bool:
     if platform_id is None or platform_id_of(obj) != platform_id:
         return False
     if code in OWN_BODY_PERMISSIONS:
-        return body_is_responsible(user, code, obj)
+        # The model says how it belongs to a body or a user (core.tenancy.PlatformOwned).
+        return obj.is_owned_by(user)
     return True
+
+
+def restriction(model, user, *permissions) -> Q:
+    """The rows of `model` on which the user may do any of `permissions`, as a filter (None: all of them)."""
+    condition, everything = NOTHING, False
+    for code in permissions:
+        if not may(user, code):
+            continue
+        if code not in OWN_BODY_PERMISSIONS:
+            everything = True
+            break
+        condition |= model.owned_by_q(user)
+    return None if everything else condition
+
+
+class RestrictedQuerySet(QuerySet):
+    """Every list starts here: `Model.objects.restrict(user, "handle_proposal", "submit_proposal")`
+    holds the user's platform's rows on which the user may do any of the permissions (NetBox's idiom)."""
+
+    def restrict(self, user, *permissions):
+        if not permissions or unknown_permissions(permissions):
+            raise ValueError(f"unknown portal permission: {permissions}")
+        platform_id = user_platform_id(user)
+        if platform_id is None:
+            return self.none()
+        condition = restriction(self.model, user, *permissions)
+        queryset = of_platform(self, platform_id)
+        return queryset if condition is None else queryset.filter(condition)
 
 
 def require(user, code: str, obj=None) -> None:

@@ -1,14 +1,21 @@
 """Which platform an object or a request belongs to: the tenant boundary of the portal.
 
-Every platform-owned model names the path from itself to its platform (`platform_path`); the
-same path serves validation (no link across platforms), and it will serve permission checks.
-A user belongs to one platform through their member body; objects of any other platform are
-answered with 404 so that their existence does not leak.
+Every platform-owned model names the path from itself to its platform (`platform_path`) and says
+how it belongs to a member body or a user (`owner_path`, or its own `is_owned_by` / `owned_by_q`);
+the same path serves validation (no link across platforms), permission checks (`core.access.may`)
+and restricted querysets (`core.access.restrict`). A user belongs to one platform, which the user
+model answers (`affiliated_platform_id`); objects of any other platform are answered with 404 so
+that their existence does not leak.
+
+The kernel knows no feature model: it asks each model, and never checks an object's type.
 """
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from core import freshness
+from core.fiscal import fiscal_year_of
 
 
 def platform_id_of(obj):
@@ -16,8 +23,12 @@ def platform_id_of(obj):
 
     None for global objects and for objects whose path is not filled in yet (an unsaved form).
     """
+    return _follow(obj, type(obj).platform_path)
+
+
+def _follow(obj, path: str):
     value = obj
-    for attribute in type(obj).platform_path.split("."):
+    for attribute in path.split("."):
         if value is None:
             return None
         try:
@@ -37,15 +48,36 @@ def of_platform(queryset, platform_id):
     return queryset.filter(**{platform_lookup(queryset.model): platform_id})
 
 
+NOTHING = Q(pk__in=[])
+
+
 class PlatformOwned:
-    """Model mixin: `clean()` refuses links to another platform's objects.
+    """Model mixin: the platform an object belongs to, the body that owns it, and no cross-platform links.
 
     `platform_path` is the dotted attribute path to the platform id; `same_platform_fields` are the
-    foreign keys whose targets must belong to the same platform.
+    foreign keys whose targets must belong to the same platform. `owner_path` is the dotted path to
+    the id of the member body that owns the object, for the own-body permissions (a figure entered
+    by a body, a proposal made by it); models whose ownership is not one field (a KPI reported by
+    several bodies, a measure a group of bodies is responsible for, a municipal platform's records)
+    override `is_owned_by` and `owned_by_q` together.
     """
 
     platform_path = "platform_id"
     same_platform_fields: tuple[str, ...] = ()
+    owner_path: str | None = None
+
+    def is_owned_by(self, user) -> bool:
+        """Whether the object belongs to the user's member body (own-body permissions)."""
+        if self.owner_path is None or not getattr(user, "member_body_id", None):
+            return False
+        return _follow(self, self.owner_path) == user.member_body_id
+
+    @classmethod
+    def owned_by_q(cls, user) -> Q:
+        """The same answer as `is_owned_by`, as a filter over the model's rows."""
+        if cls.owner_path is None or not getattr(user, "member_body_id", None):
+            return NOTHING
+        return Q(**{cls.owner_path.replace(".", "__"): user.member_body_id})
 
     def clean(self):
         super().clean()
@@ -72,25 +104,10 @@ def validate_same_platform(platform_id, objects, label) -> None:
 
 
 def user_platform_id(user):
-    """The platform a user belongs to: through their member body, or their municipal platform."""
+    """The platform a user belongs to, as the user model answers it (members.User)."""
     if not user.is_authenticated:
         return None
-    if user.member_body_id:
-        return freshness.cached("body-platform", (user.member_body_id,), lambda: user.member_body.platform_id)
-    account = municipal_account_of(user)
-    return account.municipal_platform.platform_id if account else None
-
-
-def municipal_account_of(user):
-    from municipal_pf.models import MunicipalAccount
-
-    if not hasattr(user, "_municipal_account"):
-        user._municipal_account = (
-            MunicipalAccount.objects.select_related("municipal_platform").filter(user=user).first()
-            if user.is_authenticated and not user.member_body_id
-            else None
-        )
-    return user._municipal_account
+    return user.affiliated_platform_id()
 
 
 def required_platform_id(user):
@@ -102,7 +119,7 @@ def required_platform_id(user):
 
 
 def platform_of(user):
-    from core.models import Platform
+    from core.models import Platform  # the models module imports this one
 
     platform_id = required_platform_id(user)
     # Every portal page needs it; kept until the platform's data changes (freshness).
@@ -114,8 +131,6 @@ def platform_of(user):
 
 def working_plan_id(years, today):
     """`working_plan` from (fiscal year, id) pairs, newest first."""
-    from core.fiscal import fiscal_year_of
-
     current = fiscal_year_of(today)
     return next((pk for year, pk in years if year <= current), years[0][1] if years else None)
 
@@ -125,10 +140,6 @@ def working_plan(platform, today=None, plans=None):
 
     `plans` may be the platform's plans already loaded, to save the query.
     """
-    from django.utils import timezone
-
-    from core.fiscal import fiscal_year_of
-
     current = fiscal_year_of(today or timezone.localdate())
     if plans is None:
         plans = platform.plans.order_by("-fiscal_year")

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from kpi.dashboard import cached_dashboard
 from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
-from members.services import measures_for_body
 from core import freshness
 from core.access import may, requires_any
 from core.tenancy import user_platform_id, working_plan, working_plan_id
+from plans.models import Measure
 
 
 # The permissions that change what the cached parts of the home page show (its fragments' keys).
@@ -82,7 +82,7 @@ def _role_panels(user, plan, today):
         if user.member_body_id:
             panels["own_outstanding"] = SimpleLazyObject(lambda: dashboard.outstanding_for(user.member_body_id))
     if may(user, "report_own_progress") and user.member_body_id:
-        panels["task_count"] = SimpleLazyObject(lambda: measures_for_body(user.member_body, plan).count())
+        panels["task_count"] = SimpleLazyObject(lambda: Measure.objects.for_body(user.member_body, plan).count())
     if may(user, "send_reminders"):
         panels["recent_reminders"] = SimpleLazyObject(lambda: recent_reminders(plan))
     return panels

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kpi.choices import MeasureType
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.reporting import ReportingState, reporting_matrix
+from core import locking
 from core.fiscal import fiscal_months
 from core.numbers import format_number, parse_number
 from core.wareki import wareki_date
@@ -58,14 +59,12 @@ class Cell:
     @property
     def shown(self) -> dict:
         """What the inputs show: what was typed, else the stored figure."""
-        return {**stored_inputs(self.figure), **self.typed}
+        return {**self.kpi.kind.stored_inputs(self.figure), **self.typed}
 
     @property
     def rate(self) -> str:
-        figure = self.figure
-        if figure and figure.numerator is not None and figure.denominator:
-            return f"{figure.numerator * 100 / figure.denominator:.1f}%"
-        return ""
+        """The stored figure as every other screen prints it (a rate: "57.3%", half up)."""
+        return self.kpi.kind.format_figure(self.figure)
 
     @property
     def comment(self) -> str:
@@ -73,16 +72,7 @@ class Cell:
 
 
 def stored_inputs(figure: KpiFigure | None) -> dict:
-    if figure is None:
-        return {}
-    yes_no = {True: "yes", False: "no"}.get(figure.yes_no, "")
-    return {
-        "value": format_number(figure.value) if figure.value is not None else "",
-        "num": format_number(figure.numerator) if figure.numerator is not None else "",
-        "den": format_number(figure.denominator) if figure.denominator is not None else "",
-        "text": figure.text_value,
-        "yn": yes_no,
-    }
+    return figure.kpi.kind.stored_inputs(figure) if figure is not None else {}
 
 
 @dataclass
@@ -92,17 +82,11 @@ class Row:
 
     @property
     def total(self) -> str:
-        """累計: the sum of counts, or the rate of the sums (never the mean of monthly rates)."""
-        figures = [c.figure for c in self.cells if c.figure]
-        if self.kpi.measure_type == MeasureType.COUNT:
-            values = [f.value for f in figures if f.value is not None]
-            return format_number(sum(values, Decimal(0))) if values else ""
-        if self.kpi.measure_type == MeasureType.RATE:
-            pairs = [(f.numerator, f.denominator) for f in figures if f.numerator is not None and f.denominator is not None]
-            denominator = sum((d for _, d in pairs), Decimal(0))
-            if denominator:
-                return f"{sum((n for n, _ in pairs), Decimal(0)) * 100 / denominator:.1f}%"
-        return ""
+        """累計: the sum of counts, or the rate of the sums (never the mean of monthly rates); '' for qualitative."""
+        kind = self.kpi.kind
+        if not kind.is_numeric:
+            return ""
+        return kind.format_value(kind.to_date_value(c.figure for c in self.cells if c.figure), unit=False)
 
 
 @dataclass
@@ -184,29 +168,14 @@ def build_grid(plan, body, *, as_of: date, editable: bool) -> EntryGrid:
 
 
 def _typed(kpi: Kpi, name: str, data) -> dict:
-    parts = {
-        MeasureType.COUNT: ("value",),
-        MeasureType.RATE: ("num", "den"),
-    }.get(kpi.measure_type, ("yn",) if kpi.qualitative_format == Kpi.QualitativeFormat.YES_NO else ("text",))
+    parts = kpi.kind.input_parts()
     return {part: data[f"{name}_{part}"] for part in parts if f"{name}_{part}" in data}
 
 
 def _read(cell: Cell) -> dict:
     """The figure fields a cell's typed inputs mean; errors go on the cell."""
-    values = {}
-    for part, field_name in (("value", "value"), ("num", "numerator"), ("den", "denominator")):
-        if part in cell.typed:
-            try:
-                values[field_name] = parse_number(cell.typed[part].strip())
-            except ValidationError as exc:
-                cell.errors.append(f"「{cell.label}」：{' '.join(exc.messages)}")
-    if "text" in cell.typed:
-        values["text_value"] = cell.typed["text"].strip()
-    if "yn" in cell.typed:
-        if cell.typed["yn"] not in YES_NO:
-            cell.errors.append(f"「{cell.label}」：「はい」か「いいえ」を選んでください。")
-        else:
-            values["yes_no"] = YES_NO[cell.typed["yn"]]
+    values, errors = cell.kpi.kind.parse_inputs(cell.typed)
+    cell.errors.extend(f"「{cell.label}」：{message}" for message in errors)
     return values
 
 
@@ -274,14 +243,14 @@ def _write(plan, body, changes, grid, user) -> int:
     }
     for cell, _, posted_version in changes:
         stored = current.get((cell.kpi.pk, cell.month))
-        if stored is not None and str(stored.version) != posted_version or stored is None and posted_version:
+        if locking.is_stale(stored, posted_version):
             cell.conflict, cell.is_conflict = stored, True
             grid.conflicts.append(cell)
         elif cell.month in locked_now:
             cell.errors.append(lock_reason(locked_now[cell.month]))
     if grid.conflicts or any(cell.errors for cell, _, _ in changes):
         grid.errors = [e for cell, _, _ in changes for e in cell.errors]
-        raise ValidationError(grid.errors or ["他の利用者が先に保存しました。"])
+        raise ValidationError(grid.errors or [locking.STALE])
     written = []
     errors = []
     for cell, values, _ in changes:
@@ -293,7 +262,7 @@ def _write(plan, body, changes, grid, user) -> int:
         except ValidationError as exc:
             errors.extend(f"「{cell.label}」：{m}" for m in exc.messages)
             continue
-        figure.version += 1
+        locking.next_version(figure)
         figure.updated_by = user
         figure.save()
         written.append(figure)
@@ -304,8 +273,6 @@ def _write(plan, body, changes, grid, user) -> int:
 
 
 def _subcount_errors(figures) -> list[str]:
-    from kpi.services import validate_subcounts
-
     messages = []
     checked = set()
     for figure in figures:
@@ -314,19 +281,20 @@ def _subcount_errors(figures) -> list[str]:
             continue
         checked.add(key)
         try:
-            validate_subcounts(figure)
+            figure.validate_subcounts()
         except ValidationError as exc:
             messages.extend(exc.messages)
     return messages
 
 
+COMMENT_STALE = "他の利用者が先にこの値を更新しました。画面を読み込み直してから入力してください。"
+
+
 def save_comment(figure: KpiFigure, comment: str, posted_version: str, *, user) -> None:
     """A comment on one value, with the same conflict check as the grid."""
     with transaction.atomic():
-        current = KpiFigure.objects.select_for_update().get(pk=figure.pk)
-        if str(current.version) != posted_version:
-            raise ValidationError("他の利用者が先にこの値を更新しました。画面を読み込み直してから入力してください。")
+        current = locking.lock_unchanged(figure, posted_version, message=COMMENT_STALE)
         current.comment = comment.strip()
-        current.version += 1
+        locking.next_version(current)
         current.updated_by = user
         current.save()

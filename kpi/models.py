@@ -1,14 +1,18 @@
 """KPIs of the roadmap's measures and the monthly figures entered against them."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
+from kpi.rules import check_subcount
 from core.audit import audited
 from core.fiscal import fiscal_year_of, month_label
-from core.tenancy import PlatformOwned
+from core.states import Action, allowed
+from core.tenancy import NOTHING, PlatformOwned
 
 
 class Kpi(PlatformOwned, models.Model):
@@ -68,32 +72,34 @@ class Kpi(PlatformOwned, models.Model):
     def __str__(self):
         return self.name
 
+    def is_owned_by(self, user) -> bool:
+        """A KPI belongs to every body that reports its figures."""
+        return bool(user.member_body_id) and self.reporting_bodies.filter(pk=user.member_body_id).exists()
+
+    @classmethod
+    def owned_by_q(cls, user) -> Q:
+        return Q(reporting_bodies=user.member_body_id) if user.member_body_id else NOTHING
+
     @property
     def is_subcount(self) -> bool:
         return self.parent_id is not None
 
     @property
+    def kind(self):
+        """How this KPI's figures are entered, totalled, judged and printed (kpi.kinds)."""
+        from kpi.kinds import kind_of
+
+        return kind_of(self)
+
+    @property
     def kind_label(self) -> str:
-        if self.measure_type == MeasureType.QUALITATIVE:
-            return "定性"
-        if self.measure_type == MeasureType.RATE:
-            return f"率（{self.get_comparison_display()}）"
-        period = "月間目標" if self.target_period == TargetPeriod.MONTH else "年間目標"
-        return f"件数・{period}" + ("（内数）" if self.is_subcount else "")
+        return self.kind.label
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.parent_id and self.measure_id:
-            parent = self.parent
-            if parent.measure_type != MeasureType.COUNT or self.measure_type != MeasureType.COUNT:
-                errors["parent"] = "内数は件数の指標どうしでのみ設定できます。"
-            elif parent.measure.section.plan_id != self.measure.section.plan_id:
-                errors["parent"] = "親指標は同じ年度の事業実施計画の指標を選んでください。"
-        if self.measure_type == MeasureType.RATE and not (self.numerator_label and self.denominator_label):
-            errors["numerator_label"] = "率の指標には分子と分母の名称を入力してください。"
-        if self.measure_type == MeasureType.QUALITATIVE and not self.qualitative_format:
-            errors["qualitative_format"] = "定性指標の入力形式を選んでください。"
+        if self.measure_type not in MeasureType.values:
+            return  # the field's own choices validation reports it
+        errors = self.kind.clean_kpi(self)
         if errors:
             raise ValidationError(errors)
 
@@ -103,6 +109,7 @@ class KpiFigure(PlatformOwned, models.Model):
 
     platform_path = "kpi.measure.section.plan.platform_id"
     same_platform_fields = ("member_body",)
+    owner_path = "member_body_id"
 
     kpi = models.ForeignKey(Kpi, verbose_name="ＫＰＩ", on_delete=models.CASCADE, related_name="figures")
     member_body = models.ForeignKey(
@@ -142,11 +149,35 @@ class KpiFigure(PlatformOwned, models.Model):
         return f"{self.kpi} {self.month:%Y-%m} {self.member_body}"
 
     def clean(self):
-        from kpi.services import validate_subcounts
-
         self.clean_own_values()
         if self.kpi_id and self.month:
-            validate_subcounts(self)
+            self.validate_subcounts()
+
+    def validate_subcounts(self) -> None:
+        """A sub-count's month total may not exceed its parent's, whichever of the two is being changed."""
+        kpi = self.kpi
+        pairs = []
+        if kpi.parent_id:
+            pairs.append((kpi, kpi.parent))
+        pairs.extend((child, kpi) for child in kpi.subcounts.all())
+        for child, parent in pairs:
+            check_subcount(
+                child_name=child.name,
+                child_value=self._month_total_with_self(child),
+                parent_name=parent.name,
+                parent_value=self._month_total_with_self(parent),
+                month=self.month,
+            )
+
+    def _month_total_with_self(self, kpi) -> Decimal | None:
+        """The KPI's total over all reporting bodies for this month, with this figure's value in place of the stored one."""
+        stored = KpiFigure.objects.filter(kpi=kpi, month=self.month)
+        if self.kpi_id == kpi.pk:
+            others = stored.exclude(member_body_id=self.member_body_id).aggregate(total=Sum("value"))["total"]
+            if self.value is None:
+                return others
+            return (others or Decimal(0)) + self.value
+        return stored.aggregate(total=Sum("value"))["total"]
 
     def clean_own_values(self, reporting_body_ids=None):
         """Every rule that needs only this figure; the sub-count rule also needs the related KPI's figures,
@@ -168,21 +199,7 @@ class KpiFigure(PlatformOwned, models.Model):
 
     def _clean_values_for_kind(self):
         """Only the fields the KPI's kind uses may be filled, so that no figure is silently ignored."""
-        kind = self.kpi.measure_type
-        numbers = {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}
-        used = {MeasureType.COUNT: {"value"}, MeasureType.RATE: {"numerator", "denominator"}}.get(kind, set())
-        errors = {
-            name: f"「{self.kpi}」は{self.kpi.get_measure_type_display()}の指標のため、この欄には入力できません。"
-            for name, number in numbers.items()
-            if number is not None and name not in used
-        }
-        if kind != MeasureType.QUALITATIVE and (self.text_value or self.yes_no is not None):
-            errors["text_value"] = f"「{self.kpi}」は定性指標ではないため、記述は入力できません（コメント欄をお使いください）。"
-        if kind == MeasureType.COUNT and self.value is not None and self.value != self.value.to_integral_value():
-            errors["value"] = "件数は整数で入力してください。"
-        if kind == MeasureType.RATE and (self.numerator is None) != (self.denominator is None):
-            missing = "denominator" if self.denominator is None else "numerator"
-            errors[missing] = f"{self.kpi.numerator_label or '分子'}と{self.kpi.denominator_label or '分母'}は両方入力してください。"
+        errors = self.kpi.kind.clean_figure(self, self.kpi)
         if errors:
             raise ValidationError(errors)
 
@@ -196,6 +213,7 @@ class FigureSubmission(PlatformOwned, models.Model):
 
     platform_path = "plan.platform_id"
     same_platform_fields = ("member_body",)
+    owner_path = "member_body_id"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "入力中"
@@ -235,6 +253,21 @@ class FigureSubmission(PlatformOwned, models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the body may still change the month's figures."""
+        return not self.is_locked
+
+    # The lead secretariat's decisions (kpi/workflow.py decide); return and reopen need a reason.
+    DECISIONS = (
+        Action("approve", "承認する", "approve_figures", (Status.SUBMITTED,), Status.APPROVED, "承認", done="承認しました", style="primary"),
+        Action("return", "差し戻す", "approve_figures", (Status.SUBMITTED,), Status.RETURNED, "差戻し", True, "差し戻しました", "danger"),
+        Action("reopen", "再開", "approve_figures", (Status.APPROVED,), Status.DRAFT, "再開", True, "再開しました"),
+    )
+
+    def allowed_actions(self, user) -> list[Action]:
+        return allowed(self.DECISIONS, user, self, self.status)
 
     def clean(self):
         super().clean()

@@ -1,76 +1,92 @@
-"""KPI rules applied to stored figures: achievement to date and the sub-count (内数) check."""
+"""KPI rules applied to stored figures: achievement to date, from the figures that count (kpi.confirmation)."""
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F
 
 from kpi.achievement import Achievement, FigureValue, achievement, rate
 from kpi.choices import MeasureType
+from kpi.confirmation import counted_figures, is_provisional
 from kpi.models import Kpi, KpiFigure
-from kpi.rules import check_subcount
 from core.fiscal import fiscal_month_index, months_ended
 
 
-def plan_achievements(plan, as_of: date) -> dict[int, Achievement]:
-    """Every KPI of the plan, id → achievement over the months ended by `as_of`, in two queries."""
-    return plans_achievements([plan], as_of)[plan.pk]
+def plan_achievements(plan, as_of: date, provisional=False) -> dict[int, Achievement]:
+    """Every KPI of the plan, id → achievement over the months ended by `as_of`, in two queries.
+
+    Only counted figures (kpi.confirmation): approved ones, and submitted ones when `provisional`.
+    """
+    return plans_achievements([plan], as_of, provisional)[plan.pk]
 
 
-def plans_achievements(plans, as_of: date) -> dict[int, dict[int, Achievement]]:
+def plans_achievements(plans, as_of: date, provisional=False) -> dict[int, dict[int, Achievement]]:
     """The same for several plans at once (the national view), still in two queries."""
+    return {pk: {kpi_id: r.achievement for kpi_id, r in results.items()} for pk, results in plans_results(plans, as_of, provisional).items()}
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """A KPI's achievement to date and whether it includes 速報値 (figures submitted, not yet approved)."""
+
+    achievement: Achievement
+    provisional: bool = False
+
+
+def plan_results(plan, as_of: date, provisional=False) -> dict[int, KpiResult]:
+    return plans_results([plan], as_of, provisional)[plan.pk]
+
+
+def plans_results(plans, as_of: date, provisional=False) -> dict[int, dict[int, KpiResult]]:
+    """Every KPI of the plans, id → KpiResult, on the given basis (a bool or a confirmation.Basis), in two queries."""
     plans = {plan.pk: plan for plan in plans}
     kpis = list(Kpi.objects.filter(measure__section__plan__in=plans).annotate(plan_id=F("measure__section__plan_id")))
     figures = defaultdict(list)
-    for row in KpiFigure.objects.filter(kpi__in=kpis).values("kpi_id", "month", "value", "numerator", "denominator"):
-        figures[row["kpi_id"]].append(
-            FigureValue(
-                month_index=fiscal_month_index(row["month"]),
-                value=row["value"],
-                numerator=row["numerator"],
-                denominator=row["denominator"],
-            )
-        )
+    rows = counted_figures(KpiFigure.objects.filter(kpi__in=kpis), provisional).only(
+        "kpi_id", "member_body_id", "month", "value", "numerator", "denominator"
+    )
+    for figure in rows:
+        figures[figure.kpi_id].append(figure)
     result = {pk: {} for pk in plans}
     for kpi in kpis:
-        result[kpi.plan_id][kpi.pk] = achievement(
-            measure_type=kpi.measure_type,
-            target=kpi.target_value,
-            target_period=kpi.target_period,
-            comparison=kpi.comparison,
-            figures=figures[kpi.pk],
-            months_elapsed=months_ended(plans[kpi.plan_id].fiscal_year, as_of),
-        )
+        result[kpi.plan_id][kpi.pk] = kpi_result(kpi, figures[kpi.pk], months_ended(plans[kpi.plan_id].fiscal_year, as_of))
     return result
 
 
-def _month_total(kpi: Kpi, month: date, replacing: KpiFigure) -> Decimal | None:
-    """The KPI's total over all reporting bodies for a month, with `replacing`'s value in place of the stored one."""
-    stored = KpiFigure.objects.filter(kpi=kpi, month=month)
-    if replacing.kpi_id == kpi.pk:
-        stored = stored.exclude(member_body_id=replacing.member_body_id)
-        others = stored.aggregate(total=Sum("value"))["total"]
-        if replacing.value is None:
-            return others
-        return (others or Decimal(0)) + replacing.value
-    return stored.aggregate(total=Sum("value"))["total"]
+def kpi_result(kpi, figures, months_elapsed: int) -> KpiResult:
+    """The achievement of counted figures (see counted_figures) over the first `months_elapsed` months."""
+    values = [
+        FigureValue(month_index=fiscal_month_index(f.month), value=f.value, numerator=f.numerator, denominator=f.denominator)
+        for f in figures
+    ]
+    result = achievement(
+        measure_type=kpi.measure_type,
+        target=kpi.target_value,
+        target_period=kpi.target_period,
+        comparison=kpi.comparison,
+        figures=values,
+        months_elapsed=months_elapsed,
+    )
+    marked = any(is_provisional(f) and _has_value(f) and fiscal_month_index(f.month) <= months_elapsed for f in figures)
+    return KpiResult(result, marked)
 
 
-def validate_subcounts(figure: KpiFigure) -> None:
-    """A sub-count's month total may not exceed its parent's, whichever of the two is being changed."""
-    kpi = figure.kpi
-    pairs = []
-    if kpi.parent_id:
-        pairs.append((kpi, kpi.parent))
-    pairs.extend((child, kpi) for child in kpi.subcounts.all())
-    for child, parent in pairs:
-        check_subcount(
-            child_name=child.name,
-            child_value=_month_total(child, figure.month, figure),
-            parent_name=parent.name,
-            parent_value=_month_total(parent, figure.month, figure),
-            month=figure.month,
-        )
+def monthly_provisional(figures) -> list[bool]:
+    """Twelve flags (April first): True where the month's counted figures include a submitted, unapproved value."""
+    flags = [False] * 12
+    for figure in figures:
+        if is_provisional(figure) and _has_value(figure):
+            flags[fiscal_month_index(figure.month) - 1] = True
+    return flags
+
+
+def _has_value(figure) -> bool:
+    return any(
+        getattr(figure, name, None) not in (None, "")
+        for name in ("value", "numerator", "denominator", "text_value", "yes_no")
+        if name in figure.__dict__
+    )
 
 
 def monthly_totals(kpi, figures) -> list:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core import freshness
 from core.audit import audited
 from core.tenancy import PlatformOwned
 
@@ -43,6 +44,7 @@ class MemberBody(PlatformOwned, models.Model):
     """構成員（機関・団体）. Departments of one organisation are separate bodies with their own roles."""
 
     same_platform_fields = ("category",)
+    owner_path = "id"  # a body's own records (its entry grid) belong to it
 
     class Membership(models.TextChoices):
         MEMBER = "member", "構成員"
@@ -86,6 +88,43 @@ class MemberBody(PlatformOwned, models.Model):
     @property
     def is_observer(self) -> bool:
         return self.membership == self.Membership.OBSERVER
+
+
+class Representative(PlatformOwned, models.Model):
+    """代表者: a person who attends the council for a member body (役職・氏名), or for its secretariat.
+
+    Kept on the member record so that every meeting's 出席者名簿 and the packet's 構成員名簿 print
+    the same names; a body may send more than one person (its head and a deputy, or a department's
+    staff sitting as 事務局).
+    """
+
+    platform_path = "member_body.platform_id"
+    owner_path = "member_body_id"
+
+    class Capacity(models.TextChoices):
+        MEMBER = "member", "構成員（代表者）"
+        SECRETARIAT = "secretariat", "事務局"
+
+    member_body = models.ForeignKey(
+        MemberBody, verbose_name="機関・団体", on_delete=models.CASCADE, related_name="representatives"
+    )
+    title = models.CharField("役職", max_length=100, blank=True)
+    name = models.CharField("氏名", max_length=100)
+    capacity = models.CharField(
+        "出席の区分", max_length=20, choices=Capacity.choices, default=Capacity.MEMBER,
+        help_text="構成員・オブザーバーの別は機関・団体の参加形態によります。事務局として出席する職員は「事務局」",
+    )
+    is_primary = models.BooleanField("構成員名簿に載せる", default=True, help_text="機関・団体を代表する方（名簿に載せない随行者は外す）")
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    history = audited()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代表者（役職・氏名）"
+        ordering = ["member_body__order", "member_body__name", "order", "id"]
+
+    def __str__(self):
+        return f"{self.member_body} {self.title} {self.name}".strip()
 
 
 class Role(PlatformOwned, models.Model):
@@ -237,3 +276,24 @@ class User(PlatformOwned, AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def affiliated_platform_id(self):
+        """The platform the user belongs to: through their member body, or their municipal platform."""
+        if self.member_body_id:
+            return freshness.cached("body-platform", (self.member_body_id,), lambda: self.member_body.platform_id)
+        account = self.municipal_affiliation()
+        return account.municipal_platform.platform_id if account else None
+
+    def municipal_affiliation(self):
+        """The user's municipal platform account, for municipal staff; None for a member body's staff.
+
+        Read through the reverse relation's model, so that this app need not import municipal_pf
+        (which builds on it); kept on the object, so asked once per request.
+        """
+        if not hasattr(self, "_municipal_account"):
+            account_model = self._meta.get_field("municipal_account").related_model
+            self._municipal_account = (
+                None if self.member_body_id or self.pk is None
+                else account_model.objects.select_related("municipal_platform").filter(user=self).first()
+            )
+        return self._municipal_account

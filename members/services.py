@@ -1,5 +1,7 @@
 """Resolving the roadmap's responsible parties (実施主体) to member bodies, and back.
 
+(Which measures a body is responsible for is the plans app's question: `Measure.objects.for_body`.)
+
 Membership has a period, so both directions take the plan whose roadmap names the party and
 count the bodies that were members at some time in its fiscal year (today when no plan is given).
 """
@@ -42,9 +44,3 @@ def parties_including(body: MemberBody, plan=None) -> QuerySet:
         condition |= Q(includes_all_members=True)
     return ResponsibleParty.objects.filter(condition, platform_id=body.platform_id).distinct()
 
-
-def measures_for_body(body: MemberBody, plan) -> QuerySet:
-    """The plan's measures the body is responsible for, directly or through a group (my tasks)."""
-    from plans.models import Measure
-
-    return Measure.objects.filter(section__plan=plan, responsible_parties__in=parties_including(body, plan)).distinct()

@@ -2,8 +2,27 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from django.db.models import Q
+
+from core.access import RestrictedQuerySet
 from core.audit import audited
-from core.tenancy import PlatformOwned
+from core.tenancy import NOTHING, PlatformOwned
+
+
+class MunicipallyOwned(PlatformOwned):
+    """Records of one municipal platform belong to that municipality's staff (report_own_municipal),
+    not to a member body. `municipal_platform_field` names the municipal platform's id."""
+
+    municipal_platform_field = "municipal_platform_id"
+
+    def is_owned_by(self, user) -> bool:
+        account = user.municipal_affiliation()
+        return account is not None and getattr(self, self.municipal_platform_field) == account.municipal_platform_id
+
+    @classmethod
+    def owned_by_q(cls, user) -> Q:
+        account = user.municipal_affiliation()
+        return Q(**{cls.municipal_platform_field: account.municipal_platform_id}) if account else NOTHING
 
 
 class Municipality(models.Model):
@@ -46,7 +65,7 @@ class NetworkPartnerType(models.Model):
         return self.name
 
 
-class MunicipalPlatform(PlatformOwned, models.Model):
+class MunicipalPlatform(MunicipallyOwned, models.Model):
     class Status(models.TextChoices):
         ESTABLISHED = "established", "設置済"
         PREPARING = "preparing", "準備中"
@@ -58,6 +77,8 @@ class MunicipalPlatform(PlatformOwned, models.Model):
         COMMUNITY_CARE_MEETING = "community_care_meeting", "地域ケア会議"
         NEW = "new", "新たな会議体"
         OTHER = "other", "その他"
+
+    municipal_platform_field = "id"
 
     platform = models.ForeignKey(
         "platform_portal.Platform", verbose_name="都道府県プラットフォーム", on_delete=models.CASCADE, related_name="municipal_platforms"
@@ -74,6 +95,8 @@ class MunicipalPlatform(PlatformOwned, models.Model):
         NetworkPartnerType, verbose_name="ネットワーク構築済みの主体", blank=True, related_name="municipal_platforms"
     )
     note = models.TextField("備考", blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "市町村プラットフォーム"
@@ -133,7 +156,7 @@ class MunicipalAccount(PlatformOwned, models.Model):
         return f"{self.user}（{self.municipal_platform.municipality}）"
 
 
-class MunicipalReport(PlatformOwned, models.Model):
+class MunicipalReport(MunicipallyOwned, models.Model):
     """A municipal platform's report for a period: a good practice, an issue, or a request to the
     prefectural platform, with the prefecture's handling and response."""
 
@@ -178,6 +201,7 @@ class MunicipalReport(PlatformOwned, models.Model):
     version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
     history = audited(excluded_fields=["updated_at"])
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "市町村プラットフォームの報告"

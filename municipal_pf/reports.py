@@ -5,29 +5,23 @@ from django.utils import timezone
 
 from municipal_pf.models import MunicipalPlatform, MunicipalReport
 from core.access import may
-from core.tenancy import municipal_account_of
 
 STALE = "この報告は、表示した後に他の利用者が更新しました。最新の内容を確認してから、もう一度保存してください。"
 
 
-def visible_reports(user, platform):
+def visible_reports(user):
     """All of the platform's reports for those who read or keep municipal records; else the own municipality's."""
-    reports = MunicipalReport.objects.filter(municipal_platform__platform=platform).select_related(
+    return MunicipalReport.objects.restrict(user, "view_municipal", "manage_municipal", "report_own_municipal").select_related(
         "municipal_platform__municipality", "period", "submitted_by", "responded_by"
     )
-    if may(user, "view_municipal") or may(user, "manage_municipal"):
-        return reports
-    account = municipal_account_of(user)
-    return reports.filter(municipal_platform_id=account.municipal_platform_id if account else None)
 
 
-def writable_platforms(user, platform):
+def writable_platforms(user):
     """The municipal platforms the user may report for: any (liaison) or their own (municipal staff)."""
-    platforms = MunicipalPlatform.objects.filter(platform=platform).select_related("municipality").order_by("municipality__code")
-    if may(user, "manage_municipal"):
-        return platforms
-    account = municipal_account_of(user)
-    return platforms.filter(pk=account.municipal_platform_id if account else None)
+    return (
+        MunicipalPlatform.objects.restrict(user, "manage_municipal", "report_own_municipal")
+        .select_related("municipality").order_by("municipality__code")
+    )
 
 
 def may_edit(user, report) -> bool:

@@ -21,7 +21,7 @@ def overview(request):
 
 @requires_any(*READERS)
 def report_list(request):
-    found = reports.visible_reports(request.user, request.platform)
+    found = reports.visible_reports(request.user)
     filters = {key: request.GET.get(key, "") for key in ("kind", "status", "period")}
     if filters["kind"] in MunicipalReport.Kind.values:
         found = found.filter(kind=filters["kind"])
@@ -47,7 +47,7 @@ def report_new(request):
 
 @requires_any(*READERS)
 def report_detail(request, pk):
-    report = get_object_or_404(reports.visible_reports(request.user, request.platform), pk=pk)
+    report = get_object_or_404(reports.visible_reports(request.user), pk=pk)
     editable = reports.may_edit(request.user, report)
     if request.method == "POST":
         if not editable:
@@ -61,7 +61,7 @@ def report_detail(request, pk):
 
 def _form(request, report, data=None):
     return ReportForm(
-        data, instance=report, platforms=reports.writable_platforms(request.user, request.platform), periods=_periods(request),
+        data, instance=report, platforms=reports.writable_platforms(request.user), periods=_periods(request),
         handles=may(request.user, "manage_municipal"),
     )
 
@@ -95,7 +95,7 @@ def platform_detail(request, pk):
     mpf = _municipal_platform(request, pk)
     return render(request, "municipal_pf/platform_detail.html", {
         "mpf": mpf, "partners": NetworkPartnerType.objects.all(), "linked": {p.pk for p in mpf.network_partners.all()},
-        "reports": reports.visible_reports(request.user, request.platform).filter(municipal_platform=mpf),
+        "reports": reports.visible_reports(request.user).filter(municipal_platform=mpf),
     })
 
 

@@ -1,6 +1,5 @@
 """Demo progress reports (not real): a few measures reported on in the first period, in every state."""
-from members.services import measures_for_body
-from plans.models import ProgressComment, ProgressReport, ProgressSummary
+from plans.models import Measure, ProgressComment, ProgressReport, ProgressSummary
 
 _REPORTS = [
     # (body name, measure code, progress, review status, activities, results, issues, reviewer comment)
@@ -22,7 +21,7 @@ def generate_demo_progress(plan) -> int:
         if body is None:
             continue
         measure = next(
-            (m for m in measures_for_body(body, plan).select_related("section__parent__parent") if m.code == code), None
+            (m for m in Measure.objects.for_body(body, plan).select_related("section__parent__parent") if m.code == code), None
         )
         if measure is None:
             continue

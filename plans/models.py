@@ -1,12 +1,15 @@
 """The annual business plan (事業実施計画), its roadmap (工程表) and progress reports (進捗管理)."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.access import RestrictedQuerySet
 from core.audit import audited
 from core.fiscal import fiscal_year_end, fiscal_year_start
-from core.tenancy import PlatformOwned
+from core.tenancy import NOTHING, PlatformOwned
+from members.services import parties_including
 
 
 class SupportCategory(PlatformOwned, models.Model):
@@ -51,10 +54,6 @@ class BusinessPlan(PlatformOwned, models.Model):
     structure = models.TextField("計画の推進体制", blank=True)
     period = models.TextField("計画の期間", blank=True)
     goal_text = models.TextField("目標", blank=True)
-    headline_goal_label = models.CharField("数値目標の名称", max_length=200, blank=True, help_text="例: 正規雇用者の増加数")
-    headline_goal_value = models.DecimalField("数値目標", max_digits=12, decimal_places=2, null=True, blank=True)
-    headline_goal_unit = models.CharField("数値目標の単位", max_length=20, blank=True, help_text="例: 人／年")
-    headline_goal_note = models.TextField("数値目標の注記", blank=True)
     kpi_policy = models.TextField("ＫＰＩの考え方", blank=True)
     progress_policy = models.TextField("計画の進行管理", blank=True)
 
@@ -73,6 +72,31 @@ class BusinessPlan(PlatformOwned, models.Model):
     @property
     def ends_on(self):
         return fiscal_year_end(self.fiscal_year)
+
+    # The plan's numeric goals are NumericGoal rows (below); these read its first one, as the
+    # fields they replaced did, so that a single-goal screen need not know there can be more.
+    @property
+    def headline_goal(self) -> "NumericGoal | None":
+        goals = getattr(self, "_prefetched_objects_cache", {}).get("numeric_goals")
+        if goals is not None:
+            return min(goals, key=lambda g: (g.order, g.pk), default=None)
+        return self.numeric_goals.order_by("order", "pk").first()
+
+    @property
+    def headline_goal_label(self) -> str:
+        return self.headline_goal.label if self.headline_goal else ""
+
+    @property
+    def headline_goal_value(self):
+        return self.headline_goal.target if self.headline_goal else None
+
+    @property
+    def headline_goal_unit(self) -> str:
+        return self.headline_goal.unit if self.headline_goal else ""
+
+    @property
+    def headline_goal_note(self) -> str:
+        return self.headline_goal.note if self.headline_goal else ""
 
 
 class PlanCategory(PlatformOwned, models.Model):
@@ -139,8 +163,18 @@ class RoadmapSection(PlatformOwned, models.Model):
             ancestor = ancestor.parent
 
 
+class MeasureQuerySet(RestrictedQuerySet):
+    def for_body(self, body, plan):
+        """The plan's measures the body is responsible for, directly or through a group (my tasks)."""
+        return self.filter(section__plan=plan, responsible_parties__in=parties_including(body, plan)).distinct()
+
+
 class Measure(PlatformOwned, models.Model):
-    """具体的な取組 (①②③ …): the leaf of the roadmap, with its responsible parties and KPIs."""
+    """具体的な取組 (①②③ …): the leaf of the roadmap, with its responsible parties and KPIs.
+
+    A measure belongs to every body its responsible parties stand for (全機関・団体, 経済団体 …),
+    counting the bodies that were members during its plan's fiscal year.
+    """
 
     platform_path = "section.plan.platform_id"
 
@@ -155,9 +189,23 @@ class Measure(PlatformOwned, models.Model):
     note = models.TextField("備考", blank=True)
     order = models.PositiveSmallIntegerField("表示順", default=0)
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "取組（工程表）"
         ordering = ["section__order", "order", "id"]
+
+    def is_owned_by(self, user) -> bool:
+        if not user.member_body_id:
+            return False
+        return Measure.objects.for_body(user.member_body, self.section.plan).filter(pk=self.pk).exists()
+
+    @classmethod
+    def owned_by_q(cls, user) -> Q:
+        # Without one plan's year, membership is judged as of today.
+        if not user.member_body_id:
+            return NOTHING
+        return Q(pk__in=cls.objects.filter(responsible_parties__in=parties_including(user.member_body)).values("pk"))
 
     def __str__(self):
         head = self.title or self.description[:40]
@@ -212,6 +260,7 @@ class ProgressReport(PlatformOwned, models.Model):
 
     platform_path = "measure.section.plan.platform_id"
     same_platform_fields = ("member_body",)
+    owner_path = "member_body_id"
 
     class Progress(models.TextChoices):
         NOT_STARTED = "not_started", "未着手"
@@ -263,9 +312,7 @@ class ProgressReport(PlatformOwned, models.Model):
         if self.period_id and self.measure_id and self.period.plan_id != self.measure.section.plan_id:
             raise ValidationError({"period": "報告期間は取組と同じ年度の事業実施計画のものを選んでください。"})
         if self.measure_id and self.member_body_id:
-            from members.services import measures_for_body
-
-            if not measures_for_body(self.member_body, self.measure.section.plan).filter(pk=self.measure_id).exists():
+            if not Measure.objects.for_body(self.member_body, self.measure.section.plan).filter(pk=self.measure_id).exists():
                 raise ValidationError({"member_body": f"「{self.member_body}」はこの取組の実施主体ではありません。"})
 
 
@@ -321,3 +368,75 @@ class ProgressSummary(PlatformOwned, models.Model):
         super().clean()
         if self.period_id and self.measure_id and self.period.plan_id != self.measure.section.plan_id:
             raise ValidationError({"period": "報告期間は取組と同じ年度の事業実施計画のものを選んでください。"})
+
+
+class NumericGoal(PlatformOwned, models.Model):
+    """数値目標: a goal of the plan stated as a number for its year (正規雇用者を１年間で３，３２５人増やす).
+
+    Its actuals are the sum of its components' KPI figures, so they are entered, submitted,
+    approved and imported like any KPI's; the ※ note says where the number comes from.
+    """
+
+    platform_path = "plan.platform_id"
+
+    plan = models.ForeignKey(BusinessPlan, verbose_name="事業実施計画", on_delete=models.CASCADE, related_name="numeric_goals")
+    label = models.CharField("名称", max_length=200, help_text="例: 正規雇用者の増加数")
+    target = models.DecimalField("目標値（年間）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    unit = models.CharField("単位", max_length=20, help_text="例: 人")
+    note = models.TextField("注記（※）", blank=True, help_text="目標値の根拠（例: 労働局の目標件数＋ジョブカフェぐんまの目標件数）")
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    history = audited(excluded_fields=["order"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数値目標"
+        ordering = ["plan", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "label"], name="unique_goal_label_per_plan")]
+
+    def __str__(self):
+        return self.label
+
+
+class GoalComponent(PlatformOwned, models.Model):
+    """数値目標の内訳: the part of a goal one body reports, through a KPI of the measure it belongs to.
+
+    The KPI carries the component's target and reporting body, and its figures are the component's
+    actuals; the roadmap does not print it among the measure's own KPIs (plans.goals.ROADMAP_KPIS).
+    """
+
+    platform_path = "goal.plan.platform_id"
+    same_platform_fields = ("kpi",)
+
+    goal = models.ForeignKey(NumericGoal, verbose_name="数値目標", on_delete=models.CASCADE, related_name="components")
+    # RESTRICT: the KPI cannot be deleted while it feeds a goal, but goes with its whole plan.
+    kpi = models.OneToOneField(
+        "kpi.Kpi", verbose_name="実績のＫＰＩ", on_delete=models.RESTRICT, related_name="goal_component",
+        help_text="この内訳の実績を入力するＫＰＩ（件数）。目標値と実績を入力する機関はＫＰＩに設定します。",
+    )
+    label = models.CharField("名称", max_length=200, help_text="例: 群馬労働局（中高年層の正社員就職）")
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    history = audited(excluded_fields=["order"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数値目標の内訳"
+        ordering = ["goal", "order", "id"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def target(self):
+        return self.kpi.target_value
+
+    def clean(self):
+        super().clean()
+        if not (self.goal_id and self.kpi_id):
+            return
+        from kpi.choices import MeasureType
+
+        kpi = self.kpi
+        if kpi.measure.section.plan_id != self.goal.plan_id:
+            raise ValidationError({"kpi": "ＫＰＩは数値目標と同じ年度の事業実施計画のものを選んでください。"})
+        if kpi.measure_type != MeasureType.COUNT:
+            raise ValidationError({"kpi": "数値目標の内訳には件数のＫＰＩを選んでください（実績を合計します）。"})

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kpi.services import plan_achievements
-from members.services import measures_for_body
 from plans import progress
 from plans.forms import ProgressReportForm, ProgressSummaryForm, RoadmapFilterForm
 from plans.models import Measure, ProgressReport, ProgressSummary
@@ -66,7 +65,7 @@ def roadmap(request, fiscal_year):
                     measure_ids.add(measure.pk)
         if data["body"]:
             body = platform.member_bodies.get(pk=data["body"])
-            measure_ids &= set(measures_for_body(body, plan).values_list("pk", flat=True))
+            measure_ids &= set(Measure.objects.for_body(body, plan).values_list("pk", flat=True))
         tree = filter_tree(tree, measure_ids)
     return render(
         request,
@@ -90,7 +89,7 @@ def my_tasks(request, fiscal_year):
     if body is None:
         raise Http404
     measures = list(
-        measures_for_body(body, plan)
+        Measure.objects.for_body(body, plan)
         .select_related("section__parent__parent")
         .prefetch_related("kpis", "responsible_parties")
         .order_by("section__order", "order", "id")

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.access import RestrictedQuerySet
 from core.audit import audited
 from core.tenancy import PlatformOwned
 
@@ -10,6 +11,7 @@ class PolicyProposal(PlatformOwned, models.Model):
     """A proposal a member body submits to the secretariat (設置要領: 事務局への政策提案)."""
 
     same_platform_fields = ("member_body", "related_measure")
+    owner_path = "member_body_id"
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "受付"
@@ -44,6 +46,7 @@ class PolicyProposal(PlatformOwned, models.Model):
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     history = audited()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "政策提案"

@@ -19,16 +19,9 @@ Status = PolicyProposal.Status
 # --- Who sees what -----------------------------------------------------------------------------
 
 
-def visible_proposals(user, platform):
+def visible_proposals(user):
     """The platform's proposals the user may see: all for the secretariat, else the own body's."""
-    proposals = platform.proposals.select_related("member_body")
-    if may(user, "handle_proposal"):
-        return proposals
-    return proposals.filter(member_body_id=user.member_body_id)
-
-
-def may_view(user, proposal) -> bool:
-    return may(user, "handle_proposal", proposal) or may(user, "submit_proposal", proposal)
+    return PolicyProposal.objects.restrict(user, "handle_proposal", "submit_proposal").select_related("member_body")
 
 
 def may_withdraw(user, proposal) -> bool:

@@ -1,7 +1,6 @@
 """政策提案: member bodies submit, the secretariat handles and answers."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,12 +30,9 @@ def _render(request, template, context):
 
 def _visible_proposal(request, pk):
     """Fetched through the platform; a proposal the user may not see is a 404, as if it did not exist."""
-    proposal = get_object_or_404(
-        request.platform.proposals.select_related("member_body", "related_measure", "submitted_by", "responded_by"), pk=pk
+    return get_object_or_404(
+        services.visible_proposals(request.user).select_related("related_measure", "submitted_by", "responded_by"), pk=pk
     )
-    if not services.may_view(request.user, proposal):
-        raise Http404
-    return proposal
 
 
 def _detail_url(request, proposal):
@@ -53,7 +49,7 @@ def _measure_label(measure):
 @requires_any("submit_proposal", "handle_proposal")
 def proposal_list(request):
     filters = ProposalFilterForm(request.GET)
-    proposals = filters.apply(services.visible_proposals(request.user, request.platform))
+    proposals = filters.apply(services.visible_proposals(request.user))
     return _render(
         request,
         "proposals/list.html",

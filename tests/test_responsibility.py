@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from members.models import MemberBody, ResponsibleParty
-from members.services import measures_for_body, party_bodies
+from members.services import party_bodies
+from plans.models import Measure
 from plans.roadmap import responsible_label
 
 
@@ -70,13 +71,13 @@ def labels(measures):
 
 
 def test_my_tasks_of_an_economic_body_come_through_groups(plan2025, body):
-    measures = measures_for_body(body("（一社）群馬県経営者協会"), plan2025).select_related("section")
+    measures = Measure.objects.for_body(body("（一社）群馬県経営者協会"), plan2025).select_related("section")
     # 全機関・団体: 1(1)①, 2(2)①–④; 経済団体: 3(2)
     assert labels(measures) == sorted(["(1)①", "(2)①", "(2)②", "(2)③", "(2)④", "(2)"])
 
 
 def test_my_tasks_of_the_welfare_department_include_prefecture_measures(plan2025, body):
-    measures = measures_for_body(body("群馬県（健康福祉部）"), plan2025)
+    measures = Measure.objects.for_body(body("群馬県（健康福祉部）"), plan2025)
     descriptions = " ".join(m.description for m in measures)
     assert "ひきこもり支援センター" in descriptions  # 4(1) 県
     assert "市町村PFにおける好事例" in descriptions  # 4(2) 労働局・県
@@ -84,7 +85,7 @@ def test_my_tasks_of_the_welfare_department_include_prefecture_measures(plan2025
 
 
 def test_partner_bodies_have_no_tasks(plan2025, body):
-    assert not measures_for_body(body("ジョブカフェぐんま"), plan2025).exists()
+    assert not Measure.objects.for_body(body("ジョブカフェぐんま"), plan2025).exists()
 
 
 def test_responsible_label_is_printed_in_party_order(plan2025):
@@ -100,7 +101,7 @@ def test_party_label_is_unique_per_platform(gunma):
 
 
 def test_hello_work_sees_the_labour_bureau_measures_it_carries_out(plan2025, body):
-    measures = measures_for_body(body("ハローワーク"), plan2025)
+    measures = Measure.objects.for_body(body("ハローワーク"), plan2025)
     descriptions = " ".join(m.description for m in measures)
     assert "ミドルシニア専門窓口" in descriptions  # 2(1)ア② 【労働局】
     assert "ひきこもり支援センター" not in descriptions  # 4(1) 県 only
@@ -112,14 +113,14 @@ def test_party_note_explains_the_reading(gunma):
 
 def test_tasks_follow_membership_in_the_plans_year(plan2025, body):
     paper = body("（株）上毛新聞社")
-    assert measures_for_body(paper, plan2025).exists()
+    assert Measure.objects.for_body(paper, plan2025).exists()
     paper.joined_on, paper.left_on = date(2020, 4, 1), date(2025, 3, 31)  # left before FY2025
     paper.save()
-    assert not measures_for_body(paper, plan2025).exists()
+    assert not Measure.objects.for_body(paper, plan2025).exists()
     assert paper not in party_bodies(plan2025.platform.responsible_parties.get(label="全機関・団体"), plan2025)
     paper.left_on = date(2025, 9, 30)  # left during FY2025: still answerable for that year
     paper.save()
-    assert measures_for_body(paper, plan2025).exists()
+    assert Measure.objects.for_body(paper, plan2025).exists()
 
 
 def test_progress_report_only_from_a_responsible_body(plan2025, body):
