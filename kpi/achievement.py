@@ -4,7 +4,7 @@ Plain functions over plain values, so that the dashboard, exports and tests shar
 """
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from kpi.choices import Comparison, Outlook, TargetPeriod
 
@@ -32,7 +32,7 @@ class FigureValue:
 class Achievement:
     actual: Decimal | None  # count: sum to date; rate: percent of the sums, to 0.1
     target_to_date: Decimal | None  # count: target pro-rated to the months elapsed; rate: the target itself
-    ratio: Decimal | None  # actual / target_to_date (1 = 100 %), to 4 places
+    ratio: Decimal | None  # actual / target_to_date (1 = 100 %), to 4 places, rounded towards not met
     projected_year_end: Decimal | None  # count: mean of the months with figures × 12; rate: the rate to date
     annual_target: Decimal | None  # monthly target × 12, yearly target, or the rate's target
     outlook: str  # an Outlook member, so `.label` gives the mark's text
@@ -103,7 +103,7 @@ def count_achievement(
     return Achievement(
         actual,
         _round_to(to_date, COUNT_PLACES),
-        _ratio(actual, to_date),
+        _ratio(actual, to_date, comparison),
         projected,
         annual,
         _outlook(actual, to_date, comparison, at_risk_ratio),
@@ -132,7 +132,7 @@ def rate_achievement(
         return Achievement(None, target, None, None, target, Outlook.NO_DATA)
     # Judged on the rate as shown, so that "74.0 %" against a 74 % floor is never marked behind.
     outlook = _outlook(actual, target, comparison, at_risk_ratio)
-    return Achievement(actual, target, _ratio(actual, target), actual, target, outlook)
+    return Achievement(actual, target, _ratio(actual, target, comparison), actual, target, outlook)
 
 
 def _outlook(actual: Decimal, target: Decimal, comparison: str, at_risk_ratio: Decimal) -> Outlook:
@@ -146,8 +146,10 @@ def _outlook(actual: Decimal, target: Decimal, comparison: str, at_risk_ratio: D
     return Outlook.AT_RISK if near else Outlook.OFF_TRACK
 
 
-def _ratio(actual: Decimal, target: Decimal) -> Decimal | None:
-    return (actual / target).quantize(RATIO_PLACES, ROUND_HALF_UP) if target else None
+def _ratio(actual: Decimal, target: Decimal, comparison: str) -> Decimal | None:
+    # Rounded towards "not met", so that 0.99996 of a floor is never stored (and printed) as 1.0000.
+    rounding = ROUND_CEILING if comparison == Comparison.AT_MOST else ROUND_FLOOR
+    return (actual / target).quantize(RATIO_PLACES, rounding) if target else None
 
 
 def _round_to(value: Decimal, places: Decimal) -> Decimal:

@@ -8,21 +8,16 @@ is a conflict: nothing is saved and the user keeps what they typed.
 """
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kpi.choices import MeasureType
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.reporting import ReportingState, reporting_matrix
 from core import locking
 from core.fiscal import fiscal_months
-from core.numbers import format_number, parse_number
 from core.wareki import wareki_date
-
-YES_NO = {"yes": True, "no": False, "": None}
 
 
 def month_caption(month: date) -> str:
@@ -69,10 +64,6 @@ class Cell:
     @property
     def comment(self) -> str:
         return self.figure.comment if self.figure else ""
-
-
-def stored_inputs(figure: KpiFigure | None) -> dict:
-    return figure.kpi.kind.stored_inputs(figure) if figure is not None else {}
 
 
 @dataclass

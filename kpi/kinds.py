@@ -152,7 +152,7 @@ class KpiKind:
     def clean_kpi(self, kpi) -> dict[str, str]:
         """Errors by field in the KPI's own settings for this kind."""
         errors = {}
-        if kpi.parent_id:
+        if kpi.parent_id and kpi.measure_id:
             errors["parent"] = "内数は件数の指標どうしでのみ設定できます。"
         return errors
 
@@ -309,6 +309,8 @@ class SubcountKind(CountKind):
         return super().label + "（内数）"
 
     def clean_kpi(self, kpi):
+        if not kpi.measure_id:
+            return {}
         parent = kpi.parent
         if parent.measure_type != MeasureType.COUNT:
             return {"parent": "内数は件数の指標どうしでのみ設定できます。"}
