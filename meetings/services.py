@@ -3,9 +3,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from meetings.models import Attendee, Meeting
-from members.models import MemberBody
+from members.models import MemberBody, Representative
 
 Status = Meeting.Status
 TRANSITIONS = {"held": (Status.PLANNED, Status.HELD), "close": (Status.HELD, Status.CLOSED), "reopen": (Status.CLOSED, Status.HELD)}
@@ -36,7 +37,9 @@ def change_status(meeting: Meeting, action: str, *, reason: str = "") -> Meeting
 
 @transaction.atomic
 def attendees_from_members(meeting: Meeting) -> int:
-    """One attendee row per current member and observer not yet listed, in the member list's order."""
+    """For each current member and observer not yet listed, one attendee row per representative
+    (役職・氏名 from the member record), or one blank row for a body with none; in the member list's
+    order, the secretariat's staff last."""
     ensure_editable(meeting)
     listed = set(meeting.attendees.exclude(member_body=None).values_list("member_body_id", flat=True))
     bodies = (
@@ -44,11 +47,21 @@ def attendees_from_members(meeting: Meeting) -> int:
         .current(meeting.held_on)
         .exclude(membership=MemberBody.Membership.PARTNER)
         .exclude(pk__in=listed)
+        .prefetch_related(Prefetch("representatives", queryset=Representative.objects.order_by("order", "id")))
         .order_by("membership", "order", "name")
     )
+    members, secretariat = [], []
+    for body in bodies:
+        people = list(body.representatives.all())
+        if not people:
+            members.append(Attendee(meeting=meeting, member_body=body))
+        for person in people:
+            row = Attendee(meeting=meeting, member_body=body, name=person.name, title=person.title)
+            (secretariat if person.capacity == Representative.Capacity.SECRETARIAT else members).append(row)
     start = meeting.attendees.count()
-    rows = [Attendee(meeting=meeting, member_body=body, order=start + i) for i, body in enumerate(bodies)]
-    for row in rows:
+    rows = members + secretariat
+    for i, row in enumerate(rows):
+        row.order = start + i
         row.save()
     return len(rows)
 
@@ -65,7 +78,7 @@ def meeting_overview(meeting: Meeting) -> MeetingOverview:
     """What the detail page and the packet show of a meeting, in a constant number of queries."""
     agenda = list(
         meeting.agenda_items.select_related("presenter_body")
-        .prefetch_related("measures__section__parent__parent", "proposals")
+        .prefetch_related("measures__section__parent__parent", "proposals__member_body")
     )
     attendees = list(meeting.attendees.select_related("member_body"))
     chair = meeting.chair_name or meeting.plan.platform.chair_title

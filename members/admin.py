@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment, User
+from members.models import AccessRole, MemberBody, MemberCategory, Representative, ResponsibleParty, Role, RoleAssignment, User
 from core.admin_forms import PlatformColumnAdmin, SamePlatformForm, same_platform_form
 
 
@@ -18,12 +18,30 @@ class RoleAssignmentInline(admin.TabularInline):
     autocomplete_fields = ["member_body"]
 
 
+class RepresentativeInline(admin.TabularInline):
+    """役職・氏名 on the body's own page: the 出席者名簿 and 構成員名簿 of the packet are filled from here."""
+
+    model = Representative
+    extra = 1
+    fields = ["order", "title", "name", "capacity", "is_primary"]
+
+
 @admin.register(MemberBody)
 class MemberBodyAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_display = ["name", "short_label", "category", "membership", "platform", "joined_on", "left_on"]
     list_filter = ["platform", "membership", "category"]
     search_fields = ["name", "short_label", "organisation"]
     list_select_related = ["category", "platform__prefecture"]
+    inlines = [RepresentativeInline]
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["member_body", "title", "name", "capacity", "is_primary", "order"]
+    list_filter = ["member_body__platform", "capacity", "is_primary"]
+    search_fields = ["name", "title", "member_body__name"]
+    list_select_related = ["member_body"]
+    autocomplete_fields = ["member_body"]
 
 
 @admin.register(Role)
