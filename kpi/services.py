@@ -2,12 +2,10 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import F
 
-from kpi.achievement import Achievement, FigureValue, achievement, rate
-from kpi.choices import MeasureType
+from kpi.achievement import Achievement, FigureValue, achievement
 from kpi.confirmation import counted_figures, is_provisional
 from kpi.models import Kpi, KpiFigure
 from core.fiscal import fiscal_month_index, months_ended
@@ -90,16 +88,5 @@ def _has_value(figure) -> bool:
 
 
 def monthly_totals(kpi, figures) -> list:
-    """Twelve monthly values (April first) summed over the reporting bodies: counts, or the rate of the sums."""
-    months = [[] for _ in range(12)]
-    for figure in figures:
-        months[fiscal_month_index(figure.month) - 1].append(figure)
-    if kpi.measure_type == MeasureType.COUNT:
-        return [sum((f.value for f in m if f.value is not None), Decimal(0)) if any(f.value is not None for f in m) else None for m in months]
-    if kpi.measure_type == MeasureType.RATE:
-        return [
-            rate([f.numerator for f in m if f.denominator is not None and f.numerator is not None],
-                 [f.denominator for f in m if f.denominator is not None and f.numerator is not None])
-            for m in months
-        ]
-    return [None] * 12
+    """Twelve monthly values (April first) over the reporting bodies: counts summed, the rate of the sums, None for qualitative."""
+    return kpi.kind.monthly_values(figures, lambda figure: fiscal_month_index(figure.month))
