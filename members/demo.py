@@ -1,7 +1,7 @@
 """Demo accounts, one per access role. Created only by `seed_demo`, never by migrations."""
 from django.db.models import Q
 
-from members.models import AccessRole, User
+from members.models import AccessRole, Representative, User
 
 DEMO_PASSWORD = "demo-pass-2025"
 
@@ -18,6 +18,43 @@ _DEMO_USERS = [
     ("chair", "座長", "群馬労働局", "chair", False),
     ("observer", "オブザーバー", "（株）上毛新聞社", "observer", False),
 ]
+
+
+# Representatives (役職・氏名) of the demo council. The names are invented (見本 = "sample") so that
+# no real official is ever printed in a demo packet; the titles follow the kind of post that attends.
+# (body name, title, name, capacity, on the member list)
+_DEMO_REPRESENTATIVES = [
+    ("群馬労働局", "職業安定部長", "見本 一郎", "member", True),
+    ("群馬労働局", "職業安定部 職業安定課長", "見本 次郎", "secretariat", False),
+    ("群馬県（産業経済部）", "産業経済部長", "見本 花子", "member", True),
+    ("群馬県（産業経済部）", "労働政策課 次長", "見本 三郎", "secretariat", False),
+    ("群馬県（健康福祉部）", "健康福祉部長", "見本 桜子", "member", True),
+    ("安中市", "保健福祉部長", "見本 四郎", "member", True),
+    ("ハローワーク", "ハローワーク前橋 所長", "見本 五郎", "member", True),
+    ("（独）高齢・障害・求職者雇用支援機構 群馬支部", "支部長", "見本 梅子", "member", True),
+    ("ぐんま地域若者サポートステーション", "総括コーディネーター", "見本 六郎", "member", True),
+    ("日本労働組合総連合会群馬県連合会", "事務局長", "見本 七郎", "member", True),
+    ("（一社）群馬県経営者協会", "専務理事", "見本 菊子", "member", True),
+    ("群馬県中小企業団体中央会", "事務局長", "見本 八郎", "member", True),
+    ("（一社）群馬県商工会議所連合会", "事務局長", "見本 九郎", "member", True),
+    ("群馬県商工会連合会", "事務局長", "見本 十郎", "member", True),
+    ("（株）上毛新聞社", "編集局長", "見本 百合子", "member", True),
+]
+
+
+def create_demo_representatives(platform) -> int:
+    """Fictitious representatives for the demo's member bodies (bodies not in the list are left alone)."""
+    bodies = {b.name: b for b in platform.member_bodies.all()}
+    created = 0
+    for order, (body_name, title, name, capacity, primary) in enumerate(_DEMO_REPRESENTATIVES):
+        body = bodies.get(body_name)
+        if body is None:
+            continue
+        _, made = Representative.objects.update_or_create(
+            member_body=body, name=name, defaults={"title": title, "capacity": capacity, "is_primary": primary, "order": order}
+        )
+        created += made
+    return created
 
 
 def create_demo_users(platform) -> list[User]:
@@ -43,27 +80,6 @@ def create_demo_users(platform) -> list[User]:
         user.access_roles.set([role])
         users.append(user)
     return users
-
-
-def create_demo_municipal_user(platform) -> User:
-    """A municipal platform's staff account for the platform's first municipality (demo data only)."""
-    from municipal_pf.models import MunicipalAccount, MunicipalPlatform
-
-    municipality = platform.prefecture.municipalities.order_by("code").first()
-    municipal_platform, _ = MunicipalPlatform.objects.get_or_create(
-        platform=platform,
-        municipality=municipality,
-        defaults={"status": MunicipalPlatform.Status.ESTABLISHED, "secretariat_department": "福祉担当課（デモ）"},
-    )
-    user, _ = User.objects.update_or_create(
-        username="municipal",
-        defaults={"display_name": f"{municipality} 市町村ＰＦ担当", "member_body": None, "email": "municipal@example.jp"},
-    )
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    user.access_roles.set(AccessRole.objects.filter(platform=platform, code="municipal_staff"))
-    MunicipalAccount.objects.update_or_create(user=user, defaults={"municipal_platform": municipal_platform})
-    return user
 
 
 def enrol_demo_second_factor(users) -> dict[str, str]:

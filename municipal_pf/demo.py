@@ -1,7 +1,9 @@
 """Demo municipal platforms and reports: every status and handling state appears (demo data only)."""
 from datetime import date
 
-from municipal_pf.models import MunicipalPlatform, MunicipalReport, NetworkPartnerType
+from members.demo import DEMO_PASSWORD
+from members.models import AccessRole, User
+from municipal_pf.models import MunicipalAccount, MunicipalPlatform, MunicipalReport, NetworkPartnerType
 
 # (status, forum, number of network partners connected) for the first municipalities by code.
 _PLATFORMS = [
@@ -39,3 +41,22 @@ def generate_demo_municipal(platform) -> int:
             status=status, response=response,
         )
     return len(_REPORTS)
+
+
+def create_demo_municipal_user(platform) -> User:
+    """A municipal platform's staff account for the platform's first municipality (demo data only)."""
+    municipality = platform.prefecture.municipalities.order_by("code").first()
+    municipal_platform, _ = MunicipalPlatform.objects.get_or_create(
+        platform=platform,
+        municipality=municipality,
+        defaults={"status": MunicipalPlatform.Status.ESTABLISHED, "secretariat_department": "福祉担当課（デモ）"},
+    )
+    user, _ = User.objects.update_or_create(
+        username="municipal",
+        defaults={"display_name": f"{municipality} 市町村ＰＦ担当", "member_body": None, "email": "municipal@example.jp"},
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.access_roles.set(AccessRole.objects.filter(platform=platform, code="municipal_staff"))
+    MunicipalAccount.objects.update_or_create(user=user, defaults={"municipal_platform": municipal_platform})
+    return user

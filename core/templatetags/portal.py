@@ -17,10 +17,3 @@ def fiscal_year_label(fiscal_year):
 def wareki(value):
     return wareki_date(value) if value else ""
 
-
-@register.filter
-def outlook_label(value):
-    """on_track → 順調: the mark next to a KPI's achievement, as text (never colour alone)."""
-    from kpi.choices import Outlook
-
-    return Outlook(value).label if value in Outlook.values else ""

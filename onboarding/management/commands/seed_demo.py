@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from kpi.demo import generate_demo_figures, generate_demo_submissions
-from members.demo import DEMO_PASSWORD, create_demo_municipal_user, create_demo_users, enrol_demo_second_factor
+from members.demo import DEMO_PASSWORD, create_demo_representatives, create_demo_users, enrol_demo_second_factor
 from meetings.demo import generate_demo_meetings
-from municipal_pf.demo import generate_demo_municipal
+from municipal_pf.demo import create_demo_municipal_user, generate_demo_municipal
 from plans.demo import generate_demo_progress
 from onboarding.loader import load_directory
 from proposals.demo import generate_demo_proposals
@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, no_figures, **options):
         result = load_directory(settings.BASE_DIR / "fixtures" / "gunma")
         generate_demo_municipal(result.platform)
+        create_demo_representatives(result.platform)  # before the meetings: their attendee lists are filled from it
         users = create_demo_users(result.platform)
         users.append(create_demo_municipal_user(result.platform))
         figures = 0
