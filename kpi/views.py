@@ -17,6 +17,7 @@ from kpi.models import FigureSubmission, Kpi, KpiFigure
 from core.access import may, requires_any, require
 from core.audit import history_entries
 from core.fiscal import fiscal_months
+from core.states import by_name
 
 
 def _plan(request, fiscal_year):
@@ -121,7 +122,7 @@ def approvals(request, fiscal_year):
     submissions = list(
         FigureSubmission.objects.filter(plan=plan)
         .exclude(status=FigureSubmission.Status.DRAFT)
-        .select_related("member_body", "submitted_by", "decided_by")
+        .select_related("plan", "member_body", "submitted_by", "decided_by")
         .order_by("month", "member_body__order")
     )
     waiting = [s for s in submissions if s.status == FigureSubmission.Status.SUBMITTED]
@@ -157,7 +158,7 @@ def decide(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        done = {"approve": "承認しました", "return": "差し戻しました", "reopen": "再開しました"}[action]
+        done = by_name(FigureSubmission.DECISIONS, action).done
         messages.success(request, f"{submission.member_body}の{submission.month.month}月の実績を{done}。")
     return redirect(reverse("kpi:approvals", args=[submission.plan.fiscal_year]))
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from kpi.choices import MeasureType
 from kpi.entry import body_kpis
 from kpi.models import FigureSubmission, KpiFigure
+from core import locking
 from core.fiscal import fiscal_months, months_ended
+from core.states import by_name
 
 Status = FigureSubmission.Status
 
@@ -56,21 +58,23 @@ def submit(plan, body, month: date, *, user, today: date) -> FigureSubmission:
 
 @transaction.atomic
 def decide(submission: FigureSubmission, action: str, *, user, reason: str = "") -> FigureSubmission:
-    """approve / return (a submitted month) or reopen (an approved month); return and reopen need a reason."""
-    submission = FigureSubmission.objects.select_for_update().get(pk=submission.pk)
+    """approve / return (a submitted month) or reopen (an approved month); return and reopen need a reason.
+
+    The moves are FigureSubmission.DECISIONS; the approvals page shows the same ones as buttons.
+    """
+    submission = locking.lock(submission)
     reason = reason.strip()
     label = f"{submission.member_body}の{submission.month.month}月"
-    allowed = {"approve": Status.SUBMITTED, "return": Status.SUBMITTED, "reopen": Status.APPROVED}
-    if action not in allowed:
+    decision = by_name(FigureSubmission.DECISIONS, action)
+    if decision is None:
         raise ValidationError("操作を選んでください。")
-    if submission.status != allowed[action]:
+    if not decision.starts_from(submission.status):
         raise ValidationError(f"{label}は{submission.get_status_display()}のため、この操作はできません。")
-    if action in ("return", "reopen") and not reason:
-        word = "差戻し" if action == "return" else "再開"
-        raise ValidationError(f"{word}の理由を入力してください。")
-    submission.status = {"approve": Status.APPROVED, "return": Status.RETURNED, "reopen": Status.DRAFT}[action]
+    if decision.needs_reason and not reason:
+        raise ValidationError(f"{decision.word}の理由を入力してください。")
+    submission.status = decision.target
     submission.reason = reason
     submission.decided_by, submission.decided_at = user, timezone.now()
-    submission._change_reason = {"approve": "承認", "return": f"差戻し：{reason}", "reopen": f"再開：{reason}"}[action]
+    submission._change_reason = f"{decision.word}：{reason}" if decision.needs_reason else decision.word
     submission.save()
     return submission

@@ -8,6 +8,7 @@ from django.db.models import Q
 from core.access import RestrictedQuerySet
 from core.audit import audited
 from core.fiscal import fiscal_year_end, fiscal_year_start
+from core.states import Action, allowed
 from core.tenancy import NOTHING, PlatformOwned
 from members.services import parties_including
 
@@ -306,6 +307,23 @@ class ProgressReport(PlatformOwned, models.Model):
 
     def __str__(self):
         return f"{self.period} {self.measure} {self.member_body}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the body may still change it: a draft, or a report returned to it."""
+        return self.review_status in (self.Review.DRAFT, self.Review.RETURNED)
+
+    # What can be done to a report (plans/progress.py save_report and review; the pages' buttons).
+    ACTIONS = (
+        Action("draft", "下書き保存", "report_own_progress", (Review.DRAFT, Review.RETURNED)),
+        Action("submit", "提出する", "report_own_progress", (Review.DRAFT, Review.RETURNED), Review.SUBMITTED, "提出", style="primary"),
+        Action("comment", "コメントする", "review_progress", (), "", "コメント", done="コメントを記入しました。"),
+        Action("accept", "確認済にする", "review_progress", (Review.SUBMITTED,), Review.ACCEPTED, "確認", done="報告を確認済にしました。", style="primary"),
+        Action("return", "差し戻す", "review_progress", (Review.SUBMITTED,), Review.RETURNED, "差戻し", True, "報告を差し戻しました。", "danger"),
+    )
+
+    def allowed_actions(self, user) -> list[Action]:
+        return allowed(self.ACTIONS, user, self, self.review_status)
 
     def clean(self):
         super().clean()

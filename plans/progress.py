@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import locking
+from core.states import by_name
 from members.services import party_bodies
 from plans.models import ProgressComment, ProgressReport, ProgressSummary
 
@@ -28,17 +30,18 @@ def can_view(user, report: ProgressReport) -> bool:
 
 
 def is_editable_by_body(report: ProgressReport) -> bool:
-    return report.review_status in (Review.DRAFT, Review.RETURNED)
+    return report.is_editable
+
+
+STALE = "他の利用者が先にこの報告を更新しました。入力内容は残しています。最新の内容を確かめてから、もう一度保存してください。"
 
 
 @transaction.atomic
 def save_report(report: ProgressReport, values: dict, *, submit: bool, user, posted_version: str) -> ProgressReport:
     """Save the body's draft, or submit it; refuses a stale version and a report under review."""
     if report.pk:
-        current = ProgressReport.objects.select_for_update().get(pk=report.pk)
-        if str(current.version) != posted_version:
-            raise ValidationError("他の利用者が先にこの報告を更新しました。入力内容は残しています。最新の内容を確かめてから、もう一度保存してください。", code="conflict")
-        if not is_editable_by_body(current):
+        current = locking.lock_unchanged(report, posted_version, message=STALE)
+        if not current.is_editable:
             raise ValidationError(f"この報告は{current.get_review_status_display()}のため編集できません。")
         report = current
     elif ProgressReport.objects.select_for_update().filter(
@@ -54,7 +57,7 @@ def save_report(report: ProgressReport, values: dict, *, submit: bool, user, pos
         report.submitted_at = timezone.now()
         report._change_reason = "提出"
     report.full_clean()
-    report.version += 1
+    locking.next_version(report)
     report.updated_by = user
     report.save()
     return report
@@ -65,22 +68,23 @@ ACTIONS = {"comment": ProgressComment.Action.COMMENT, "accept": ProgressComment.
 
 @transaction.atomic
 def review(report: ProgressReport, action: str, comment: str, *, user) -> ProgressComment:
-    """コメント, 確認 (accept) or 差戻し (return, comment required) on a submitted report."""
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    """コメント, 確認 (accept) or 差戻し (return, comment required) on a submitted report (ProgressReport.ACTIONS)."""
+    report = locking.lock(report)
     comment = comment.strip()
     if action not in ACTIONS:
         raise ValidationError("操作を選んでください。")
+    step = by_name(ProgressReport.ACTIONS, action)
     if action == "comment" and not comment:
         raise ValidationError("コメントを入力してください。")
-    if action != "comment":
-        if report.review_status != Review.SUBMITTED:
+    if step.target:
+        if not step.starts_from(report.review_status):
             raise ValidationError(f"この報告は{report.get_review_status_display()}のため、確認・差戻しはできません。")
-        if action == "return" and not comment:
+        if step.needs_reason and not comment:
             raise ValidationError("差し戻す理由をコメントに入力してください。")
-        report.review_status = Review.ACCEPTED if action == "accept" else Review.RETURNED
+        report.review_status = step.target
         report.review_comment = comment
-        report._change_reason = "確認" if action == "accept" else f"差戻し：{comment}"
-        report.version += 1
+        report._change_reason = f"{step.word}：{comment}" if step.needs_reason else step.word
+        locking.next_version(report)
         report.save()
     return ProgressComment.objects.create(report=report, action=ACTIONS[action], body=comment, author=user)
 
