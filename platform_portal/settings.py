@@ -152,6 +152,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # database is survived. The demo's SQLite file gains nothing from it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's app server and its worker (`db_worker`) write to one file. In SQLite's default
+    # mode a reader blocks the writer, and a deferred transaction that reads, then writes, fails at
+    # once with "database is locked" when the other process wrote meanwhile. WAL lets readers and
+    # one writer work side by side; IMMEDIATE takes the write lock when a transaction begins, where
+    # the busy timeout makes the other process wait for it instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_TIMEOUT", default=20),
+    })
 
 # The home page's dashboard is cached until the data changes (core/freshness.py), and
 # sessions are read through the cache. Every app server must see the same cache, so production
