@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
 from kpi.rules import check_subcount
+from core.access import RestrictedQuerySet
 from core.audit import audited
 from core.fiscal import fiscal_year_of, month_label
 from core.states import Action, allowed
@@ -57,6 +58,7 @@ class Kpi(PlatformOwned, models.Model):
     order = models.PositiveSmallIntegerField("表示順", default=0)
 
     history = audited(excluded_fields=["order"])
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "ＫＰＩ"
