@@ -9,6 +9,7 @@ that their existence does not leak.
 
 The kernel knows no feature model: it asks each model, and never checks an object's type.
 """
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -119,8 +120,8 @@ def required_platform_id(user):
 
 
 def platform_of(user):
-    from core.models import Platform  # the models module imports this one
-
+    # By name: the models module builds on this one.
+    Platform = apps.get_model("platform_portal", "Platform")
     platform_id = required_platform_id(user)
     # Every portal page needs it; kept until the platform's data changes (freshness).
     return freshness.cached(
