@@ -93,6 +93,11 @@ class KpiKind:
     def from_kpi(cls, kpi) -> KpiKind:
         return _bound(cls, kpi.target_period, kpi.comparison, kpi.unit or "", kpi.qualitative_format or "")
 
+    @classmethod
+    def normalize_settings(cls, values: dict) -> dict:
+        """A KPI's settings as read from a file, with what this kind implies filled in."""
+        return values
+
     # what it is
     @property
     def label(self) -> str:  # pragma: no cover - every kind overrides
@@ -408,6 +413,12 @@ class QualitativeKind(KpiKind):
     @property
     def is_yes_no(self) -> bool:
         return self.qualitative_format == "yes_no"
+
+    @classmethod
+    def normalize_settings(cls, values):
+        if not values.get("target_value"):
+            return {**values, "target_period": TargetPeriod.NONE}  # nothing to reach, so no period either
+        return values
 
     def input_parts(self):
         return ("yn",) if self.is_yes_no else ("text",)

@@ -12,6 +12,7 @@ from import_export.results import RowResult
 from imports.resources.base import PortalResource
 from imports.widgets import ChoiceWidget, LookupWidget, NamesWidget, NumberWidget, TextWidget
 from kpi.choices import Comparison, MeasureType, TargetPeriod
+from kpi.kinds import kind_class
 from kpi.models import Kpi
 from members.models import MemberBody, ResponsibleParty
 from plans.models import BusinessPlan, Measure, RoadmapSection, SupportCategory
@@ -189,9 +190,7 @@ class RoadmapResource(PortalResource):
 
     def _write_kpi(self, measure, values, row_number):
         kpi = self.kpis.get((measure.pk, values["kpi_name"]))
-        kpi_values = {name: values[name] for name in self.KPI_FIELDS}
-        if kpi_values["measure_type"] == MeasureType.QUALITATIVE:
-            kpi_values["target_period"] = TargetPeriod.NONE if not values["target_value"] else kpi_values["target_period"]
+        kpi_values = kind_class(values["measure_type"]).normalize_settings({name: values[name] for name in self.KPI_FIELDS})
         created = None
         if kpi is None:
             order = 1 + sum(1 for (measure_id, _) in self.kpis if measure_id == measure.pk)
