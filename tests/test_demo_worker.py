@@ -1,18 +1,18 @@
 """The SQLite demo as `./scripts/demo.sh` runs it: one app server and one background worker on one file.
 
-A real `runserver` and a real `db_worker` run in subprocesses on a scratch copy of the demo data;
+The script itself runs (its `runserver` and `db_worker`) on a scratch SQLite file of the demo data;
 people sign in and open pages from several threads while the secretariat has meeting packets built
 in the background. Nobody may get a 503 or "database is locked": the SQLite settings (WAL,
 IMMEDIATE transactions, a busy timeout) make each process wait for the other's write instead.
+A Ctrl+C then stops the demo with its worker.
 """
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -24,11 +24,11 @@ import pytest
 from django.conf import settings
 
 PASSWORD = "demo-pass-2025"
-# Users without a second factor, one per kind of role: staff, secretariat deputies' members, chair, observer.
+# Demo users without a second factor: member staff of several bodies, the chair, the observer, the liaison.
 SIGNERS = ["bureau", "member", "keieisha", "chair", "observer", "welfare"]
 PAGES = ["/", "/plans/2025/roadmap/", "/exports/2025/"]
 THREADS = 6
-ROUNDS = 4  # sign-ins per thread
+ROUNDS = 3  # sign-ins per thread
 PACKETS = 2
 
 
@@ -49,10 +49,6 @@ def _demo_env(tmp_path: Path) -> dict:
         "PYTHONUNBUFFERED": "1",
     })
     return env
-
-
-def _manage(env, *args, **kwargs):
-    return [sys.executable, str(settings.BASE_DIR / "manage.py"), *args]
 
 
 class Visitor:
@@ -95,40 +91,54 @@ def _totp(database: Path, username: str) -> str:
 
 @pytest.fixture
 def demo(tmp_path):
-    """The demo's data in a scratch file, served by runserver with a db_worker beside it."""
+    """`./scripts/demo.sh` itself, on a scratch SQLite file: it seeds, then serves with a db_worker beside it."""
     env = _demo_env(tmp_path)
-    for command in (("migrate", "--noinput", "-v", "0"), ("seed_demo",)):
-        subprocess.run(_manage(env, *command), env=env, cwd=settings.BASE_DIR, check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    logs = {name: open(tmp_path / f"{name}.log", "w+") for name in ("server", "worker")}
-    server = subprocess.Popen(_manage(env, "runserver", f"127.0.0.1:{port}", "--noreload"), env=env, cwd=settings.BASE_DIR,
-                              stdout=logs["server"], stderr=subprocess.STDOUT)
-    worker = subprocess.Popen(_manage(env, "db_worker", "--no-startup-delay", "--interval", "0.2"), env=env, cwd=settings.BASE_DIR,
-                              stdout=logs["worker"], stderr=subprocess.STDOUT)
+    env["PORT"] = str(_free_port())
+    log = open(tmp_path / "demo.log", "w+")
+    # Its own session and process group, as in a terminal: a Ctrl+C reaches the whole group.
+    demo = subprocess.Popen(["bash", str(settings.BASE_DIR / "scripts" / "demo.sh")], env=env, cwd=settings.BASE_DIR,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{env['PORT']}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2).read()
+                urllib.request.urlopen(f"{base}/healthz/", timeout=2).read()
                 break
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                assert demo.poll() is None and time.monotonic() < deadline, (tmp_path / "demo.log").read_text()[-3000:]
                 time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", tmp_path / "demo.sqlite3", logs
+        children = _children(demo.pid)
+        assert {"runserver", "db_worker"} <= {word for c in children.values() for word in c.split()}, children
+        yield base, tmp_path / "demo.sqlite3", log
+        # Ctrl+C in the terminal: the demo stops, and its worker with it.
+        os.killpg(demo.pid, signal.SIGINT)
+        demo.wait(timeout=30)
+        time.sleep(0.2)
+        assert [pid for pid in children if _alive(pid)] == [], children
     finally:
-        for process in (server, worker):
-            process.terminate()
-        for process in (server, worker):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs.values():
-            log.close()
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+        log.close()
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes started by `pid`, with their command lines."""
+    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return {int(line.split(None, 1)[0]): line.split(None, 1)[1] for line in out.splitlines() if line.strip()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_sign_ins_and_pages_never_meet_a_locked_database_while_the_worker_builds_packets(demo):
-    base, database, logs = demo
+    base, database, log = demo
     statuses: list = []
     landings: list = []
 
@@ -171,7 +181,6 @@ def test_sign_ins_and_pages_never_meet_a_locked_database_while_the_worker_builds
         status, pdf, _ = lead.open(job + "file/")
         assert status == 200 and pdf.startswith("%PDF")
     assert [s for s in statuses if s[0] >= 500 or s[2]] == []
-    for log in logs.values():
-        log.seek(0)
-    server_log, worker_log = logs["server"].read(), logs["worker"].read()
-    assert "database is locked" not in server_log + worker_log, (server_log + worker_log)[-3000:]
+    log.seek(0)
+    output = log.read()  # the server's and the worker's
+    assert "database is locked" not in output, output[-3000:]
