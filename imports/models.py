@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.states import Action, by_name
 from core.tenancy import PlatformOwned
 
 
@@ -38,3 +39,21 @@ class ImportRun(PlatformOwned, models.Model):
 
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"
+
+    # Who may import a kind is the kind's permission (imports/kinds.py get_kind); the run's state
+    # decides what is left to do with it.
+    ACTIONS = (
+        Action("confirm", "取り込む", "", (Status.PREVIEWED,), Status.IMPORTED, "取込", style="primary"),
+        Action("discard", "取り消す", "", (Status.PREVIEWED, Status.INVALID), Status.DISCARDED, "取消", done="取込を取り消しました。"),
+    )
+
+    def allowed_actions(self, user=None) -> list[Action]:
+        return [action for action in self.ACTIONS if action.starts_from(self.status)]
+
+    @property
+    def can_confirm(self) -> bool:
+        return by_name(self.ACTIONS, "confirm").starts_from(self.status)
+
+    @property
+    def can_discard(self) -> bool:
+        return by_name(self.ACTIONS, "discard").starts_from(self.status)

@@ -79,6 +79,16 @@ def confirm(kind: ImportKind, run: ImportRun, *, plan, user) -> ImportRun:
     return run
 
 
+def discard(run: ImportRun) -> bool:
+    """Drop an upload that was not imported, and its file; False when there is nothing to discard."""
+    if not run.can_discard:
+        return False
+    run.status = ImportRun.Status.DISCARDED
+    run.file.delete(save=False)
+    run.save(update_fields=["status", "file"])
+    return True
+
+
 def evaluate(kind, run, *, plan, user, content: bytes, dry_run: bool) -> Evaluation:
     try:
         sheet = read_sheet(content, run.original_name)

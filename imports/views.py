@@ -9,6 +9,7 @@ from imports import services
 from imports.forms import FILE_FORMATS, UploadForm
 from imports.kinds import allowed_kinds, get_kind
 from imports.models import ImportRun
+from core import locking
 from core.access import requires_any
 from core.tenancy import working_plan
 
@@ -62,7 +63,9 @@ def run_detail(request, pk):
 @requires_any(*MENU_PERMISSIONS)
 def confirm(request, pk):
     run, kind = _run(request, pk)
-    if run.status != ImportRun.Status.PREVIEWED:
+    # Locked, so that a double click or a second secretariat member cannot import the file twice.
+    run = locking.lock(run)
+    if not run.can_confirm:
         messages.error(request, "この取込は確認待ちではないため実行できません。")
         return redirect("imports:run", run.pk)
     plan = _plan(request, kind, run.fiscal_year, create=True)
@@ -78,10 +81,7 @@ def confirm(request, pk):
 @requires_any(*MENU_PERMISSIONS)
 def discard(request, pk):
     run, _ = _run(request, pk)
-    if run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.INVALID):
-        run.status = ImportRun.Status.DISCARDED
-        run.file.delete(save=False)
-        run.save(update_fields=["status", "file"])
+    if services.discard(locking.lock(run)):
         messages.info(request, "取込を取り消しました。")
     return redirect("imports:menu")
 

@@ -1,13 +1,13 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from core.locking import VersionedFormMixin
 from meetings.models import AgendaItem, Attendee, Meeting
 from plans.models import Measure
 from proposals.models import PolicyProposal
 
 
-class MeetingForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class MeetingForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.audit import audited
+from core.states import Action, allowed
 from core.tenancy import PlatformOwned
 
 
@@ -39,9 +40,33 @@ class Meeting(PlatformOwned, models.Model):
     def __str__(self):
         return self.title or f"第{self.number}回 協議会"
 
+    stale_message = "他の利用者が先にこの協議会を更新しました。入力内容は残しています。最新の内容を確かめてから保存してください。"
+
+    # The status moves (meetings/services.py change_status; the detail page's buttons).
+    ACTIONS = (
+        Action("held", "開催済にする", "manage_meetings", (Status.PLANNED,), Status.HELD, "開催済にしました", done="開催済にしました"),
+        Action("close", "確定する（以後は編集不可）", "manage_meetings", (Status.HELD,), Status.CLOSED,
+               "確定しました（編集できなくなります）", done="確定しました（編集できなくなります）"),
+        Action("reopen", "再開する", "manage_meetings", (Status.CLOSED,), Status.HELD, "再開", True, "再開しました"),
+    )
+
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_editable(self) -> bool:
+        """A closed (確定) meeting's record, agenda and attendees are read-only until it is reopened."""
+        return not self.is_closed
+
+    def allowed_actions(self, user) -> list[Action]:
+        return allowed(self.ACTIONS, user, self, self.status)
+
+    @classmethod
+    def next_number(cls, plan) -> int:
+        """第N回: one after the plan's last meeting."""
+        latest = cls.objects.filter(plan=plan).order_by("-number").values_list("number", flat=True).first()
+        return (latest or 0) + 1
 
     def clean(self):
         super().clean()

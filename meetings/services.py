@@ -5,32 +5,32 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
+from core import locking
+from core.states import by_name
 from meetings.models import Attendee, Meeting
 from members.models import MemberBody, Representative
 
 Status = Meeting.Status
-TRANSITIONS = {"held": (Status.PLANNED, Status.HELD), "close": (Status.HELD, Status.CLOSED), "reopen": (Status.CLOSED, Status.HELD)}
-DONE = {"held": "開催済にしました", "close": "確定しました（編集できなくなります）", "reopen": "再開しました"}
 
 
 def ensure_editable(meeting: Meeting) -> None:
-    if meeting.is_closed:
+    if not meeting.is_editable:
         raise ValidationError(f"{meeting}は確定済みのため編集できません。修正するには「再開」してください。")
 
 
 @transaction.atomic
 def change_status(meeting: Meeting, action: str, *, reason: str = "") -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if action not in TRANSITIONS:
+    meeting = locking.lock(meeting)
+    step = by_name(Meeting.ACTIONS, action)
+    if step is None:
         raise ValidationError("操作を選んでください。")
-    before, after = TRANSITIONS[action]
-    if meeting.status != before:
+    if not step.starts_from(meeting.status):
         raise ValidationError(f"{meeting}は{meeting.get_status_display()}のため、この操作はできません。")
-    if action == "reopen" and not reason.strip():
-        raise ValidationError("再開の理由を入力してください。")
-    meeting.status = after
-    meeting.version += 1
-    meeting._change_reason = f"再開：{reason.strip()}" if action == "reopen" else DONE[action]
+    if step.needs_reason and not reason.strip():
+        raise ValidationError(f"{step.word}の理由を入力してください。")
+    meeting.status = step.target
+    locking.next_version(meeting)
+    meeting._change_reason = f"{step.word}：{reason.strip()}" if step.needs_reason else step.word
     meeting.save()
     return meeting
 

@@ -1,15 +1,16 @@
 """Meetings: records, agenda, attendance and minutes. Rules are in meetings/services.py."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from meetings import services
 from meetings.forms import AgendaFormSet, AttendeeFormSet, MeetingForm
 from meetings.models import Meeting
+from core import locking
 from core.access import may, requires_any
 from core.audit import history_entries
+from core.states import by_name
 from core.tenancy import working_plan
 
 
@@ -26,17 +27,15 @@ def meeting_list(request):
 @requires_any("manage_meetings")
 def meeting_new(request):
     plan = working_plan(request.platform)
-    latest = Meeting.objects.filter(plan=plan).order_by("-number").first()
-    form = MeetingForm(request.POST or None, initial={"number": (latest.number + 1) if latest else 1, "chair_name": request.platform.chair_title})
+    meeting = Meeting(plan=plan, created_by=request.user)
+    form = MeetingForm(request.POST or None, instance=meeting, initial={"number": Meeting.next_number(plan), "chair_name": request.platform.chair_title})
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.plan, meeting.created_by = plan, request.user
         try:
             meeting.validate_constraints()
         except ValidationError as exc:
             form.add_error("number", exc.messages)
         else:
-            meeting.save()
+            form.save()
             messages.success(request, f"{meeting}を登録しました。")
             return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/edit.html", {"form": form, "plan": plan})
@@ -71,18 +70,15 @@ def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
     if refused := _refuse_if_closed(request, meeting):
         return refused
-    form = MeetingForm(request.POST or None, instance=meeting, initial={"version": meeting.version})
+    form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            current = Meeting.objects.select_for_update().get(pk=meeting.pk)
-            if current.version != form.cleaned_data["version"]:
-                form.add_error(None, "他の利用者が先にこの協議会を更新しました。入力内容は残しています。最新の内容を確かめてから保存してください。")
-            else:
-                saved = form.save(commit=False)
-                saved.version = current.version + 1
-                saved.save()
-                messages.success(request, "保存しました。")
-                return redirect("meetings:detail", meeting.pk)
+        try:
+            form.save()
+        except locking.StaleEdit as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "保存しました。")
+            return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/edit.html", {"form": form, "meeting": meeting, "plan": meeting.plan})
 
 
@@ -133,5 +129,5 @@ def status(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{meeting}を{services.DONE[action]}。")
+        messages.success(request, f"{meeting}を{by_name(Meeting.ACTIONS, action).done}。")
     return redirect("meetings:detail", meeting.pk)

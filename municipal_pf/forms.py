@@ -1,13 +1,12 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from core.locking import VersionedFormMixin
 from municipal_pf.models import MunicipalContact, MunicipalPlatform, MunicipalReport
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(VersionedFormMixin, forms.ModelForm):
     """What a municipality reports; the liaison also sees the handling fields."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = MunicipalReport
@@ -24,7 +23,6 @@ class ReportForm(forms.ModelForm):
         if not handles:
             del self.fields["status"], self.fields["response"]
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
             del self.fields["municipal_platform"]
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from core.access import RestrictedQuerySet
 from core.audit import audited
+from core.states import Action, allowed
 from core.tenancy import NOTHING, PlatformOwned
 
 
@@ -209,6 +210,20 @@ class MunicipalReport(MunicipallyOwned, models.Model):
 
     def __str__(self):
         return f"{self.municipal_platform.municipality} {self.get_kind_display()}：{self.title}"
+
+    stale_message = "この報告は、表示した後に他の利用者が更新しました。最新の内容を確認してから、もう一度保存してください。"
+
+    # The municipality's own staff correct their report until handling starts; the liaison handles it in any state.
+    ACTIONS = (
+        Action("correct", "修正する", "report_own_municipal", (Status.RECEIVED,)),
+        Action("handle", "対応を記録する", "manage_municipal"),
+    )
+
+    def allowed_actions(self, user) -> list[Action]:
+        return allowed(self.ACTIONS, user, self, self.status)
+
+    def is_editable_by(self, user) -> bool:
+        return bool(self.allowed_actions(user))
 
     def clean(self):
         super().clean()

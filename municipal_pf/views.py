@@ -48,7 +48,7 @@ def report_new(request):
 @requires_any(*READERS)
 def report_detail(request, pk):
     report = get_object_or_404(reports.visible_reports(request.user), pk=pk)
-    editable = reports.may_edit(request.user, report)
+    editable = report.is_editable_by(request.user)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("この報告を更新する権限がありません。")

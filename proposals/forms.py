@@ -59,7 +59,7 @@ class ProposalForm(JapaneseFormMixin, forms.ModelForm):
 
 
 class HandlingForm(JapaneseFormMixin, forms.Form):
-    """事務局の対応. `version` is the proposal's last update as the user saw it."""
+    """事務局の対応. `version` is the proposal's version as the user saw it (core/locking.py)."""
 
     status = forms.ChoiceField(label="対応状況", choices=Status.choices)
     handling = forms.CharField(label="事務局の対応経過", required=False, widget=forms.Textarea(attrs={"rows": 5}))
@@ -78,7 +78,7 @@ class HandlingForm(JapaneseFormMixin, forms.Form):
             "handling": proposal.handling,
             "response": proposal.response,
             "for_agenda": proposal.for_agenda,
-            "version": version_of(proposal),
+            "version": proposal.version,
         }
         return cls(data, initial=initial)
 
@@ -106,7 +106,3 @@ class ProposalFilterForm(forms.Form):
         if agenda := self.cleaned_data.get("agenda"):
             proposals = proposals.filter(for_agenda=agenda == "yes")
         return proposals
-
-
-def version_of(proposal) -> str:
-    return proposal.updated_at.isoformat() if proposal.updated_at else ""

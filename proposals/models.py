@@ -4,6 +4,7 @@ from django.db import models
 
 from core.access import RestrictedQuerySet
 from core.audit import audited
+from core.states import Action, allowed
 from core.tenancy import PlatformOwned
 
 
@@ -44,6 +45,7 @@ class PolicyProposal(PlatformOwned, models.Model):
     )
     responded_at = models.DateTimeField("回答日時", null=True, blank=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
     history = audited()
     objects = RestrictedQuerySet.as_manager()
@@ -54,3 +56,15 @@ class PolicyProposal(PlatformOwned, models.Model):
 
     def __str__(self):
         return self.title
+
+    stale_message = "この提案は、表示した後に他の利用者が更新しました。下の入力内容は残してあります。最新の内容（画面上部）を確かめてから、もう一度保存してください。"
+
+    # Only the proposing body withdraws, and only before the secretariat has started on it.
+    ACTIONS = (
+        Action("handle", "対応状況を記録する", "handle_proposal", (), "", "事務局の対応"),
+        Action("withdraw", "この提案を取り下げる", "submit_proposal", (Status.SUBMITTED,), Status.WITHDRAWN, "提案機関による取下げ",
+               done="取り下げました", style="danger"),
+    )
+
+    def allowed_actions(self, user) -> list[Action]:
+        return allowed(self.ACTIONS, user, self, self.status)

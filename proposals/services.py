@@ -8,8 +8,9 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
+from core import locking
+from core.states import allows
 from members.models import AccessRole, User
-from core.access import may
 from plans.models import Measure
 from proposals.models import PolicyProposal
 
@@ -25,8 +26,8 @@ def visible_proposals(user):
 
 
 def may_withdraw(user, proposal) -> bool:
-    """Only the proposing body, and only before the secretariat has started on it."""
-    return proposal.status == Status.SUBMITTED and may(user, "submit_proposal", proposal)
+    """Only the proposing body, and only before the secretariat has started on it (PolicyProposal.ACTIONS)."""
+    return allows(proposal, user, "withdraw")
 
 
 # --- The related-measure choice ----------------------------------------------------------------
@@ -63,32 +64,37 @@ def validate_handling(status: str, response: str) -> None:
         raise ValidationError({"response": ANSWER_REQUIRED})
 
 
-def record_handling(proposal, user, *, status, handling, response, for_agenda) -> bool:
+def record_handling(proposal, user, *, status, handling, response, for_agenda, version=None) -> bool:
     """Save the secretariat's handling; returns True when this save is (a new) answer to send.
 
-    Answering stamps who answered and when; changing an answer already given stamps it again,
-    since the proposer should hear of the new wording.
+    `version` is the one the form showed: a proposal saved since is refused (locking.StaleEdit),
+    nothing is saved. Answering stamps who answered and when; changing an answer already given
+    stamps it again, since the proposer should hear of the new wording.
     """
     validate_handling(status, response)
-    answered = status == Status.ANSWERED and (proposal.status != Status.ANSWERED or proposal.response != response)
-    proposal.status = status
-    proposal.handling = handling
-    proposal.response = response
-    proposal.for_agenda = for_agenda
-    if answered:
-        proposal.responded_by = user
-        proposal.responded_at = timezone.now()
-    proposal._change_reason = "事務局の対応"
-    proposal.save()
+    with locking.edit(proposal, proposal.version if version is None else version) as before:
+        answered = status == Status.ANSWERED and (before.status != Status.ANSWERED or before.response != response)
+        proposal.status = status
+        proposal.handling = handling
+        proposal.response = response
+        proposal.for_agenda = for_agenda
+        if answered:
+            proposal.responded_by = user
+            proposal.responded_at = timezone.now()
+        proposal._change_reason = "事務局の対応"
     return answered
 
 
-def withdraw(proposal, user) -> None:
-    if not may_withdraw(user, proposal):
-        raise ValidationError("受付の状態の提案だけを、提案した機関が取り下げられます。")
-    proposal.status = Status.WITHDRAWN
-    proposal._change_reason = "提案機関による取下げ"
-    proposal.save()
+WITHDRAW_STALE = "この提案は、表示した後に更新されています。最新の内容を確かめてください。"
+
+
+def withdraw(proposal, user, *, version=None) -> None:
+    """The proposing body takes it back; refused once the secretariat has started, or if it changed since shown."""
+    with locking.edit(proposal, proposal.version if version is None else version, message=WITHDRAW_STALE) as before:
+        if not may_withdraw(user, before):
+            raise ValidationError("受付の状態の提案だけを、提案した機関が取り下げられます。")
+        proposal.status = Status.WITHDRAWN
+        proposal._change_reason = "提案機関による取下げ"
 
 
 # --- Notifications -----------------------------------------------------------------------------

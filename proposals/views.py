@@ -5,14 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core import locking
 from core.access import may, requires_any, require
 from core.audit import history_entries
 from core.tenancy import working_plan
 from proposals import services
-from proposals.forms import HandlingForm, ProposalFilterForm, ProposalForm, version_of
+from proposals.forms import HandlingForm, ProposalFilterForm, ProposalForm
 from proposals.models import PolicyProposal
-
-STALE = "この提案は、表示した後に他の利用者が更新しました。下の入力内容は残してあります。最新の内容（画面上部）を確かめてから、もう一度保存してください。"
 
 
 def _plan(request):
@@ -85,9 +84,6 @@ def proposal_detail(request, pk):
             "proposal": proposal,
             "measure_label": _measure_label(proposal.related_measure),
             "history": history_entries(proposal.history.select_related("history_user")),
-            "may_handle": may(request.user, "handle_proposal", proposal),
-            "may_withdraw": services.may_withdraw(request.user, proposal),
-            "version": version_of(proposal),
         },
     )
 
@@ -98,11 +94,8 @@ def proposal_withdraw(request, pk):
     proposal = _visible_proposal(request, pk)
     # The secretariat sees the proposal, but only the proposing body may take it back.
     require(request.user, "submit_proposal", proposal)
-    if request.POST.get("version") != version_of(proposal):
-        messages.error(request, "この提案は、表示した後に更新されています。最新の内容を確かめてください。")
-        return redirect("proposals:detail", pk=proposal.pk)
     try:
-        services.withdraw(proposal, request.user)
+        services.withdraw(proposal, request.user, version=request.POST.get("version", ""))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -116,13 +109,8 @@ def proposal_handle(request, pk):
     require(request.user, "handle_proposal", proposal)
     form = HandlingForm.for_proposal(proposal, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["version"] != version_of(proposal):
-            form.add_error(None, STALE)
-            # Saving again after reading the latest state is a deliberate overwrite.
-            form.data = form.data.copy()
-            form.data["version"] = version_of(proposal)
-        else:
-            data = form.cleaned_data
+        data = form.cleaned_data
+        try:
             answered = services.record_handling(
                 proposal,
                 request.user,
@@ -130,7 +118,16 @@ def proposal_handle(request, pk):
                 handling=data["handling"],
                 response=data["response"],
                 for_agenda=data["for_agenda"],
+                version=data["version"],
             )
+        except locking.StaleEdit as exc:
+            form.add_error(None, exc)
+            # The page shows the latest proposal above the form: saving again after reading it is a
+            # deliberate overwrite.
+            proposal.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = proposal.version
+        else:
             note = ""
             if answered and services.notify_answered(proposal, _detail_url(request, proposal)):
                 note = "提案機関にメールで回答を知らせました。"

@@ -212,7 +212,7 @@ def handle(client, user, proposal, **data):
         "status": proposal.status,
         "handling": proposal.handling,
         "response": proposal.response,
-        "version": proposal.updated_at.isoformat(),
+        "version": proposal.version,
     }
     if proposal.for_agenda:
         payload["for_agenda"] = "on"
@@ -258,7 +258,7 @@ def test_lead_answers_and_the_proposer_is_told(
 
 def test_stale_handling_is_refused_keeping_the_input(client, gunma, lead):
     proposal = make_proposal(gunma, KEIEISHA)
-    stale_version = proposal.updated_at.isoformat()
+    stale_version = proposal.version
     handle(client, lead, proposal, status=Status.UNDER_REVIEW, handling="先の更新")
     response = handle(client, lead, proposal, status=Status.ANSWERED, response="後の回答", version=stale_version)
     html = response.content.decode()
@@ -282,12 +282,12 @@ def test_proposer_withdraws_while_submitted(client, gunma, keieisha_user, annaka
     proposal = make_proposal(gunma, KEIEISHA)
     url = reverse("proposals:withdraw", args=[proposal.pk])
     client.force_login(annaka_user)
-    assert client.post(url, {"version": proposal.updated_at.isoformat()}).status_code == 404
+    assert client.post(url, {"version": proposal.version}).status_code == 404
 
     client.force_login(keieisha_user)
     detail = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "この提案を取り下げる" in detail
-    response = client.post(url, {"version": proposal.updated_at.isoformat()}, follow=True)
+    response = client.post(url, {"version": proposal.version}, follow=True)
     proposal.refresh_from_db()
     assert proposal.status == Status.WITHDRAWN
     html = response.content.decode()
@@ -300,7 +300,7 @@ def test_secretariat_may_not_withdraw_for_the_proposer(client, gunma, lead):
     proposal = make_proposal(gunma, KEIEISHA)
     client.force_login(lead)
     assert "この提案を取り下げる" not in client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
-    response = client.post(reverse("proposals:withdraw", args=[proposal.pk]), {"version": proposal.updated_at.isoformat()})
+    response = client.post(reverse("proposals:withdraw", args=[proposal.pk]), {"version": proposal.version})
     assert response.status_code == 403
     proposal.refresh_from_db()
     assert proposal.status == Status.SUBMITTED
@@ -309,7 +309,7 @@ def test_secretariat_may_not_withdraw_for_the_proposer(client, gunma, lead):
 def test_withdraw_is_refused_once_under_review(client, gunma, keieisha_user):
     proposal = make_proposal(gunma, KEIEISHA, status=Status.UNDER_REVIEW)
     client.force_login(keieisha_user)
-    response = client.post(reverse("proposals:withdraw", args=[proposal.pk]), {"version": proposal.updated_at.isoformat()}, follow=True)
+    response = client.post(reverse("proposals:withdraw", args=[proposal.pk]), {"version": proposal.version}, follow=True)
     assert "受付の状態の提案だけを" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == Status.UNDER_REVIEW
