@@ -57,8 +57,13 @@ class Cell:
         return {**self.kpi.kind.stored_inputs(self.figure), **self.typed}
 
     @property
-    def rate(self) -> str:
-        """The stored figure as every other screen prints it (a rate: "57.3%", half up)."""
+    def conflict_inputs(self) -> str:
+        """The value another user stored meanwhile, as it was entered ("229／400")."""
+        return self.kpi.kind.format_inputs(self.conflict)
+
+    @property
+    def printed(self) -> str:
+        """The stored figure as every other screen prints it (a rate: "57.3%", half up; はい／いいえ)."""
         return self.kpi.kind.format_figure(self.figure)
 
     @property

@@ -26,7 +26,7 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 
-from core.numbers import parse_number
+from core.numbers import format_number, parse_number
 from kpi.achievement import AT_RISK_RATIO, Achievement, FigureValue, count_achievement, count_targets, rate, rate_achievement
 from kpi.choices import Comparison, MeasureType, Outlook, TargetPeriod
 
@@ -83,6 +83,7 @@ class KpiKind:
     primary: ClassVar[bool] = True
     excel_number_format: ClassVar[str] = "@"
     figure_fields: ClassVar[tuple[str, ...]] = ()  # the KpiFigure fields this kind fills
+    entry_cell_template: ClassVar[str] = ""  # the entry grid's inputs of one cell (templates/kpi/cells/)
 
     target_period: str = TargetPeriod.NONE
     comparison: str = Comparison.AT_LEAST
@@ -130,8 +131,6 @@ class KpiKind:
 
     def stored_inputs(self, figure) -> dict:
         """What the inputs show for a stored figure, the inverse of parse_inputs."""
-        from core.numbers import format_number
-
         if figure is None:
             return {}
         return {
@@ -216,8 +215,20 @@ class KpiKind:
             return ""
         return self.format_value(self.month_value([figure]))
 
+    def format_inputs(self, figure) -> str:
+        """One body's stored figure as it was entered ("229／400", "1,500"): what a conflict or the history shows."""
+        return self.format_figure(figure)
+
+    def describe_figure(self, figure, kpi) -> str:
+        """One body's stored figure in full, for its history page."""
+        return self.format_figure(figure)
+
     def format_target(self, kpi) -> str:
         """The target as people read it ("1,538件／月", "74.0%以上"); '' when there is none."""
+        return ""
+
+    def relation_note(self, kpi) -> str:
+        """What the KPI is part of, after its target ("（「紹介就職件数」の内数）"); '' for most kinds."""
         return ""
 
     def format_achievement(self, ratio) -> str:
@@ -236,6 +247,7 @@ class CountKind(KpiKind):
     measure_type: ClassVar[str] = MeasureType.COUNT
     excel_number_format: ClassVar[str] = "#,##0"
     figure_fields: ClassVar[tuple[str, ...]] = ("value",)
+    entry_cell_template: ClassVar[str] = "kpi/cells/count.html"
 
     @classmethod
     def from_kpi(cls, kpi) -> KpiKind:
@@ -291,6 +303,9 @@ class CountKind(KpiKind):
             return ""
         return format_count(value) + (self.unit if unit else "")
 
+    def format_inputs(self, figure):
+        return "" if figure is None or figure.value is None else format_number(figure.value)
+
     def format_target(self, kpi):
         if kpi.target_value is None:
             return ""
@@ -313,6 +328,9 @@ class SubcountKind(CountKind):
     def label(self) -> str:
         return super().label + "（内数）"
 
+    def relation_note(self, kpi):
+        return f"（「{kpi.parent.name}」の内数）"
+
     def clean_kpi(self, kpi):
         if not kpi.measure_id:
             return {}
@@ -332,6 +350,7 @@ class RateKind(KpiKind):
     measure_type: ClassVar[str] = MeasureType.RATE
     excel_number_format: ClassVar[str] = "0.0%"
     figure_fields: ClassVar[tuple[str, ...]] = ("numerator", "denominator")
+    entry_cell_template: ClassVar[str] = "kpi/cells/rate.html"
 
     @property
     def label(self) -> str:
@@ -384,6 +403,16 @@ class RateKind(KpiKind):
         text = format_rate(value)
         return text if unit else text[:-1]
 
+    def describe_figure(self, figure, kpi):
+        inputs = self.format_inputs(figure)
+        return f"{inputs}（{kpi.numerator_label}／{kpi.denominator_label}）" if inputs else ""
+
+    def format_inputs(self, figure):
+        if figure is None or figure.numerator is None and figure.denominator is None:
+            return ""
+        numerator, denominator = (format_number(v) if v is not None else "" for v in (figure.numerator, figure.denominator))
+        return f"{numerator}／{denominator}"
+
     def format_target(self, kpi):
         if kpi.target_value is None:
             return ""
@@ -401,6 +430,7 @@ class QualitativeKind(KpiKind):
     measure_type: ClassVar[str] = MeasureType.QUALITATIVE
     excel_number_format: ClassVar[str] = "@"
     figure_fields: ClassVar[tuple[str, ...]] = ("text_value", "yes_no")
+    entry_cell_template: ClassVar[str] = "kpi/cells/qualitative.html"
 
     @property
     def label(self) -> str:
