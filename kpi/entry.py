@@ -82,7 +82,7 @@ class Row:
         kind = self.kpi.kind
         if not kind.is_numeric:
             return ""
-        return kind.format_value(kind.to_date_value(c.figure for c in self.cells if c.figure), unit=False)
+        return kind.format_column(kind.to_date_value(c.figure for c in self.cells if c.figure))
 
 
 @dataclass

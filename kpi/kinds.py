@@ -209,6 +209,11 @@ class KpiKind:
         """A month's or to-date value as every screen and file prints it; '' for None."""
         raise NotImplementedError
 
+    def format_column(self, value) -> str:
+        """A value in a table column whose heading gives the unit (the grid's 累計, a month column):
+        counts bare ("1,538"), rates still with "%" ("57.3%"), since a percentage is read with its sign."""
+        return self.format_value(value, unit=False)
+
     def format_figure(self, figure) -> str:
         """One body's stored figure for one month, printed."""
         if figure is None:
@@ -412,6 +417,9 @@ class RateKind(KpiKind):
             return ""
         numerator, denominator = (format_number(v) if v is not None else "" for v in (figure.numerator, figure.denominator))
         return f"{numerator}／{denominator}"
+
+    def format_column(self, value):
+        return self.format_value(value)
 
     def format_target(self, kpi):
         if kpi.target_value is None:
