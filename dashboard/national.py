@@ -1,6 +1,6 @@
 """The national view (全国ビュー): every platform side by side, for the national read-only role."""
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from kpi.choices import Outlook
@@ -8,6 +8,7 @@ from kpi.reporting import reporting_matrices
 from kpi.services import plans_achievements
 from core.models import Platform
 from core.tenancy import working_plan
+from plans.goals import plans_headline_progress
 from plans.models import BusinessPlan
 
 
@@ -17,6 +18,7 @@ class PlatformLine:
     plan: BusinessPlan | None
     outlooks: Counter
     reporting_rate: float | None
+    goals: list = field(default_factory=list)  # the plan's numeric goals with their actuals (plans.goals)
 
     @property
     def name(self):
@@ -40,11 +42,14 @@ def national_overview(as_of: date) -> list[PlatformLine]:
     chosen = {p.pk: working_plan(p, as_of, plans=plans_by_platform.get(p.pk, [])) for p in platforms}
     plans = [plan for plan in chosen.values() if plan is not None]
     achievements = plans_achievements(plans, as_of)
+    goals = plans_headline_progress(plans, as_of)
     matrices = reporting_matrices(plans, as_of)
     lines = []
     for platform in platforms:
         plan = chosen[platform.pk]
-        outlooks = Counter(a.outlook for a in achievements[plan.pk].values()) if plan else Counter()
+        # As on the home page, a goal component's KPI counts with its goal, not among the KPIs.
+        shown_with_goals = {c.component.kpi_id for g in goals[plan.pk] for c in g.components} if plan else set()
+        outlooks = Counter(a.outlook for pk, a in achievements[plan.pk].items() if pk not in shown_with_goals) if plan else Counter()
         rate = matrices[plan.pk].overall_rate if plan else None
-        lines.append(PlatformLine(platform, plan, outlooks, rate))
+        lines.append(PlatformLine(platform, plan, outlooks, rate, goals=goals[plan.pk] if plan else []))
     return lines

@@ -13,6 +13,7 @@ from kpi.models import FigureSubmission, Kpi
 from kpi.reporting import ReportingMatrix, reporting_matrix
 from kpi.services import plan_achievements
 from core import freshness
+from plans.models import ROADMAP_KPIS
 
 # The marks counted in the summary line; 対象外 is left out as it is not a judgement.
 SUMMARY_OUTLOOKS = (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK, Outlook.NO_DATA)
@@ -116,7 +117,8 @@ def kpi_lines(plan, as_of: date) -> list[KpiLine]:
     """Every KPI of the plan with its achievement over the months ended by `as_of`, in roadmap order."""
     achievements = plan_achievements(plan, as_of)
     # Sections nest at most three deep (項目 → (1) → ア), so two parents reach the top.
-    kpis = Kpi.objects.filter(pk__in=list(achievements)).select_related("measure__section__parent__parent")
+    # A goal component's KPI is shown with its goal (plans/_headline_goal.html), not again here.
+    kpis = Kpi.objects.filter(ROADMAP_KPIS, pk__in=list(achievements)).select_related("measure__section__parent__parent")
     return [KpiLine(kpi, achievements[kpi.pk]) for kpi in sorted(kpis, key=_roadmap_position)]
 
 

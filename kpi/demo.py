@@ -14,8 +14,17 @@ def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) ->
     Values scatter around the pro-rated target so that the dashboard shows every outlook;
     a sub-count is kept below its parent, as the rule requires.
     """
+    from plans.models import GoalComponent
+
     rng = random.Random(seed if seed is not None else plan.fiscal_year)
     kpis = Kpi.objects.filter(measure__section__plan=plan).prefetch_related("reporting_bodies").order_by("parent_id", "id")
+    # A numeric goal's parts often have no target of their own (Gunma's plan gives only the sum):
+    # the demo gives each a share of the goal's yearly target, the first part (the bureau) the most.
+    goal_shares = {}
+    for component in GoalComponent.objects.filter(goal__plan=plan).select_related("goal").prefetch_related("goal__components"):
+        parts = list(component.goal.components.all())
+        weights = [Decimal(1) / (i + 1) ** 3 for i in range(len(parts))]
+        goal_shares[component.kpi_id] = component.goal.target * weights[parts.index(component)] / sum(weights)
     figures = []
     parent_values = {}
     for kpi in sorted(kpis, key=lambda k: k.parent_id is not None):
@@ -31,7 +40,8 @@ def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) ->
                     figure.denominator = Decimal(capacity)
                     figure.numerator = Decimal(min(capacity, round(capacity * level)))
                 else:
-                    per_month = (kpi.target_value or Decimal(1)) / (12 if kpi.target_period == TargetPeriod.YEAR else 1)
+                    yearly_share = goal_shares.get(kpi.pk) if kpi.target_value is None else None
+                    per_month = (kpi.target_value or yearly_share or Decimal(1)) / (12 if kpi.target_period == TargetPeriod.YEAR else 1)
                     per_body = float(per_month) / len(bodies)
                     expected = per_body * rng.uniform(0.75, 1.2)
                     # Rare events (面接会 1件／年) happen in whole numbers: draw them, don't round them away.

@@ -19,7 +19,9 @@ from kpi.choices import Comparison, MeasureType, TargetPeriod
 from kpi.models import Kpi
 from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment
 from municipal_pf.models import Municipality
-from plans.models import BusinessPlan, Measure, PlanCategory, ReportingPeriod, RoadmapSection, SupportCategory
+from plans.models import (
+    BusinessPlan, GoalComponent, Measure, NumericGoal, PlanCategory, ReportingPeriod, RoadmapSection, SupportCategory,
+)
 from core.models import Guideline, GuidelineAmendment, Platform, PlatformName, Prefecture, Stage
 
 
@@ -270,7 +272,6 @@ def load_plan(platform: Platform, data: dict, *, replace: bool = False) -> tuple
         return existing, False
     if existing:
         existing.delete()
-    goal = data.get("headline_goal", {})
     plan = _validated(
         BusinessPlan(
             platform=platform,
@@ -278,10 +279,6 @@ def load_plan(platform: Platform, data: dict, *, replace: bool = False) -> tuple
             title=_req(data, "title", "plan"),
             status=data.get("status", BusinessPlan.Status.DRAFT),
             adopted_on=_date(data.get("adopted_on"), "adopted_on"),
-            headline_goal_label=goal.get("label", ""),
-            headline_goal_value=_decimal(goal.get("value"), "headline_goal.value"),
-            headline_goal_unit=goal.get("unit", ""),
-            headline_goal_note=goal.get("note", ""),
             **{name: data.get(name, "") for name in _PLAN_TEXT_FIELDS},
         ),
         "plan",
@@ -326,7 +323,39 @@ def load_plan(platform: Platform, data: dict, *, replace: bool = False) -> tuple
         kpi.parent = _lookup(context.kpis_by_key, parent_key, f"{where}.parent", "親指標のキー")
         _validated(kpi, where)
         kpi.save(update_fields=["parent"])
+    _load_goals(context, data)
     return plan, True
+
+
+def _load_goals(context, data):
+    """数値目標: `numeric_goals`, each with components whose KPIs sit under the measure they belong to
+    (`measure`: its code as the roadmap cites it, e.g. 2(1)ア①). A file may instead hold the older
+    single `headline_goal` (label, value, unit "人／年", note), read as one goal without components."""
+    items = list(data.get("numeric_goals", []))
+    if legacy := data.get("headline_goal"):
+        if items:
+            raise LoadError("headline_goal: numeric_goals と同時には指定できません（numeric_goals にまとめてください）。")
+        unit = legacy.get("unit", "").removesuffix("／年")
+        items = [{"label": legacy.get("label") or "数値目標", "target": legacy.get("value"), "unit": unit, "note": legacy.get("note", "")}]
+    for order, item in enumerate(items, start=1):
+        where = "headline_goal" if "headline_goal" in data else f"numeric_goals[{order - 1}]"
+        target = _decimal(item.get("target"), f"{where}.target")
+        if target is None:
+            raise LoadError(f"{where}.target: 目標値を指定してください。")
+        goal = _validated(
+            NumericGoal(
+                plan=context.plan, label=_req(item, "label", where), target=target, unit=_req(item, "unit", where),
+                note=item.get("note", ""), order=order,
+            ),
+            where,
+        )
+        goal.save()
+        for i, component in enumerate(item.get("components", [])):
+            at = f"{where}.components[{i}]"
+            measure = _lookup(context.measures, _req(component, "measure", at), f"{at}.measure", "取組の番号")
+            # After the measure's own KPIs, so the entry grid lists the roadmap's first.
+            kpi = _load_kpi(context, measure, _req(component, "kpi", at), 100 + i, f"{at}.kpi")
+            _validated(GoalComponent(goal=goal, kpi=kpi, label=_req(component, "label", at), order=i + 1), at).save()
 
 
 @dataclass
@@ -336,6 +365,7 @@ class _RoadmapContext:
     bodies: dict
     categories: dict
     kpis_by_key: dict = field(default_factory=dict)
+    measures: dict = field(default_factory=dict)  # by code (2(1)ア①), for the goals' components
     pending_parents: list = field(default_factory=list)
     section_order: int = 0
 
@@ -374,6 +404,7 @@ def _load_measure(context, section, item, order, where):
         where,
     )
     measure.save()
+    context.measures[measure.code] = measure
     measure.responsible_parties.set([_lookup(context.parties, label, where, "実施主体") for label in item.get("responsible", [])])
     measure.categories.set([_lookup(context.categories, number, where, "類型番号") for number in item.get("categories", [])])
     for kpi_order, kpi_data in enumerate(item.get("kpis", []), start=1):
@@ -407,6 +438,7 @@ def _load_kpi(context, measure, item, order, where):
         context.kpis_by_key[key] = kpi
     if parent_key := item.get("parent"):
         context.pending_parents.append((kpi, parent_key, where))
+    return kpi
 
 
 @transaction.atomic

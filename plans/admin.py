@@ -3,7 +3,9 @@ from django.contrib import admin
 from kpi.models import Kpi
 from plans.models import (
     BusinessPlan,
+    GoalComponent,
     Measure,
+    NumericGoal,
     PlanCategory,
     ProgressReport,
     ReportingPeriod,
@@ -33,10 +35,39 @@ class ReportingPeriodInline(admin.TabularInline):
 
 @admin.register(BusinessPlan)
 class BusinessPlanAdmin(PlatformColumnAdmin, admin.ModelAdmin):
-    list_display = ["title", "fiscal_year", "platform", "status", "headline_goal_value", "headline_goal_unit"]
+    list_display = ["title", "fiscal_year", "platform", "status"]
     list_filter = ["platform", "fiscal_year", "status"]
     search_fields = ["title"]
     inlines = [PlanCategoryInline, ReportingPeriodInline]
+
+
+class GoalComponentInline(admin.TabularInline):
+    model = GoalComponent
+    extra = 0
+    # The KPI is picked by id: a list of every KPI of every plan would offer other platforms' too;
+    # GoalComponent.clean refuses a KPI of another plan.
+    raw_id_fields = ["kpi"]
+    fields = ["order", "label", "kpi", "kpi_target", "kpi_bodies"]
+    readonly_fields = ["kpi_target", "kpi_bodies"]
+
+    @admin.display(description="目標値（ＫＰＩ）")
+    def kpi_target(self, obj):
+        return obj.kpi.target_text or obj.kpi.target_value or "－" if obj.kpi_id else "－"
+
+    @admin.display(description="実績を入力する機関（ＫＰＩ）")
+    def kpi_bodies(self, obj):
+        return "・".join(b.name for b in obj.kpi.reporting_bodies.all()) if obj.kpi_id else "－"
+
+
+@admin.register(NumericGoal)
+class NumericGoalAdmin(admin.ModelAdmin):
+    """数値目標 and its components; a component's target and reporting body are its KPI's (edit them on the measure)."""
+
+    list_display = ["label", "target", "unit", "plan", "order"]
+    list_filter = ["plan__platform", "plan__fiscal_year"]
+    search_fields = ["label", "note"]
+    list_select_related = ["plan"]
+    inlines = [GoalComponentInline]
 
 
 @admin.register(RoadmapSection)

@@ -458,3 +458,7 @@ class GoalComponent(PlatformOwned, models.Model):
             raise ValidationError({"kpi": "ＫＰＩは数値目標と同じ年度の事業実施計画のものを選んでください。"})
         if kpi.measure_type != MeasureType.COUNT:
             raise ValidationError({"kpi": "数値目標の内訳には件数のＫＰＩを選んでください（実績を合計します）。"})
+
+
+# The KPIs the roadmap prints under their measures: a goal component's KPI is printed with its goal.
+ROADMAP_KPIS = Q(goal_component__isnull=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kpi.models import Kpi
-from plans.models import BusinessPlan, Measure, RoadmapSection
+from plans.models import ROADMAP_KPIS, BusinessPlan, Measure, RoadmapSection
 
 
 @dataclass
@@ -33,7 +33,8 @@ def roadmap_tree(plan: BusinessPlan) -> list[SectionNode]:
         .prefetch_related(
             "responsible_parties",
             "categories",
-            Prefetch("kpis", queryset=Kpi.objects.select_related("parent")),
+            # A goal component's KPI is printed with its goal (数値目標), not among the measure's.
+            Prefetch("kpis", queryset=Kpi.objects.filter(ROADMAP_KPIS).select_related("parent")),
         )
         .order_by("order", "id")
     )

@@ -1,7 +1,8 @@
 """Fiscal-year rollover (年度の切替): copy a plan to the next year, and compare two years' plans.
 
-A copy takes the roadmap, KPIs and targets, the categories' wording and goals and the reporting
-periods (moved by one year); it takes no figures, submissions or reports, which belong to their year.
+A copy takes the roadmap, KPIs and targets, the numeric goals (数値目標) with their components, the
+categories' wording and goals and the reporting periods (moved by one year); it takes no figures,
+submissions or reports, which belong to their year.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kpi.models import Kpi
+from plans.goals import copy_goals
 from plans.models import BusinessPlan, Measure, PlanCategory, ReportingPeriod, RoadmapSection
 from core.numbers import format_number
 
 _PLAN_FIELDS = [
-    "title", "introduction", "purpose", "positioning", "structure", "period", "goal_text", "headline_goal_label",
-    "headline_goal_value", "headline_goal_unit", "headline_goal_note", "kpi_policy", "progress_policy",
+    "title", "introduction", "purpose", "positioning", "structure", "period", "goal_text", "kpi_policy", "progress_policy",
 ]
 _KPI_FIELDS = [
     "name", "group_label", "measure_type", "target_value", "target_period", "comparison", "unit", "numerator_label",
@@ -79,6 +80,7 @@ def copy_plan(plan: BusinessPlan, fiscal_year: int) -> BusinessPlan:
     for new_kpi, old_parent in parents:  # 内数 links point at the copied parent
         new_kpi.parent = kpis[old_parent]
         new_kpi.save(update_fields=["parent"])
+    copy_goals(plan, copy, kpis)  # 数値目標 and their components, on the copied KPIs
     return copy
 
 
