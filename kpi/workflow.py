@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kpi.choices import MeasureType
 from kpi.entry import body_kpis
 from kpi.models import FigureSubmission, KpiFigure
 from core import locking
@@ -20,13 +19,7 @@ Status = FigureSubmission.Status
 
 
 def _filled(kpi, figure) -> bool:
-    if figure is None:
-        return False
-    if kpi.measure_type == MeasureType.COUNT:
-        return figure.value is not None
-    if kpi.measure_type == MeasureType.RATE:
-        return figure.numerator is not None and figure.denominator is not None
-    return bool(figure.text_value) or figure.yes_no is not None
+    return kpi.kind.is_filled(figure)
 
 
 def missing_kpis(plan, body, month: date) -> list[str]:
