@@ -8,6 +8,10 @@ PERMISSIONS: dict[str, str] = {
     "view_plan": "事業実施計画・工程表の閲覧",
     "edit_plan": "事業実施計画・工程表の編集",
     "view_figures": "KPI実績の閲覧",
+    # Confirmed (approved) figures are for every reader; what is not yet approved — 速報値, entry
+    # grids, each cell's history with staff names — only for the body that entered it (through
+    # enter_own_figures) and for the holders of this permission (the secretariat).
+    "view_unconfirmed_figures": "未確定のKPI実績（速報値・入力中・差戻し）と入力履歴の閲覧（全機関）",
     "enter_own_figures": "自機関のKPI実績の入力・提出",
     "approve_figures": "KPI実績の承認・差戻し・再開",
     "send_reminders": "未入力機関への督促",

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpi.choices import Outlook
+from kpi.confirmation import confirmed_through_matrix, cutoff_label
 from kpi.reporting import reporting_matrices
 from kpi.services import plans_achievements
 from core.models import Platform
@@ -18,7 +19,12 @@ class PlatformLine:
     plan: BusinessPlan | None
     outlooks: Counter
     reporting_rate: float | None
+    confirmed_through: date | None = None  # the 確定 cut-off: achievement counts approved figures only
     goals: list = field(default_factory=list)  # the plan's numeric goals with their actuals (plans.goals)
+
+    @property
+    def cutoff_label(self) -> str:
+        return cutoff_label(self.confirmed_through) if self.plan else "－"
 
     @property
     def name(self):
@@ -34,7 +40,10 @@ class PlatformLine:
 
 
 def national_overview(as_of: date) -> list[PlatformLine]:
-    """One line per active platform, in a constant number of queries whatever the number of platforms."""
+    """One line per active platform, in a constant number of queries whatever the number of platforms.
+
+    A read-only view: confirmed (approved) figures only, with each platform's cut-off.
+    """
     platforms = list(Platform.objects.filter(is_active=True))
     plans_by_platform = {}
     for plan in BusinessPlan.objects.filter(platform__in=platforms):
@@ -51,5 +60,6 @@ def national_overview(as_of: date) -> list[PlatformLine]:
         shown_with_goals = {c.component.kpi_id for g in goals[plan.pk] for c in g.components} if plan else set()
         outlooks = Counter(a.outlook for pk, a in achievements[plan.pk].items() if pk not in shown_with_goals) if plan else Counter()
         rate = matrices[plan.pk].overall_rate if plan else None
-        lines.append(PlatformLine(platform, plan, outlooks, rate, goals=goals[plan.pk] if plan else []))
+        confirmed = confirmed_through_matrix(matrices[plan.pk]) if plan else None
+        lines.append(PlatformLine(platform, plan, outlooks, rate, confirmed, goals=goals[plan.pk] if plan else []))
     return lines

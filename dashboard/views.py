@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
+from kpi.confirmation import CONFIRMED, basis_for, may_choose_provisional
 from kpi.dashboard import cached_dashboard
 from plans.goals import headline_progress
 from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
@@ -18,7 +19,7 @@ from plans.models import Measure
 
 
 # The permissions that change what the cached parts of the home page show (its fragments' keys).
-HOME_VIEW_PERMISSIONS = ("view_figures", "report_own_progress", "approve_figures", "enter_own_figures")
+HOME_VIEW_PERMISSIONS = ("view_figures", "report_own_progress", "approve_figures", "enter_own_figures", "view_unconfirmed_figures")
 
 
 # Read-only: no transaction to open and close on the busiest page of the portal.
@@ -44,14 +45,16 @@ def _home(request):
     )
     chosen = request.GET.get("fiscal_year", "")
     plan_id = next((pk for year, pk in years if str(year) == chosen), None) or working_plan_id(years, today)
-    # The whole page is kept per user until the data changes (core/freshness.py).
+    # 確定値 unless 速報値 are asked for and the user may see them (kpi/confirmation.py).
+    basis = basis_for(request.user, request.GET.get("provisional") == "1")
+    # The whole page is kept per user until the data changes (core/freshness.py), per basis.
     return freshness.cached_page(
-        request, "home", (plan_id, today.isoformat()),
-        lambda extra: render(request, "dashboard/home.html", {**_home_context(request, plan_id, today), **extra}),
+        request, "home", (plan_id, today.isoformat(), basis.key),
+        lambda extra: render(request, "dashboard/home.html", {**_home_context(request, plan_id, today, basis), **extra}),
     )
 
 
-def _home_context(request, plan_id, today):
+def _home_context(request, plan_id, today, basis=CONFIRMED):
     platform, user = request.platform, request.user
     plans = list(platform.plans.order_by("-fiscal_year"))
     plan = next((p for p in plans if p.pk == plan_id), None)
@@ -66,21 +69,23 @@ def _home_context(request, plan_id, today):
         "as_of": today,
         "generation": freshness.generation(),
         "view_key": "".join("1" if may(user, code) else "0" for code in HOME_VIEW_PERMISSIONS),
+        "basis": basis,
+        "may_choose_provisional": may_choose_provisional(user),
     }
     if plan is not None:
         context["categories"] = SimpleLazyObject(lambda: list(plan.categories.select_related("category")))
         context["stage"] = platform.stage_for_fiscal_year(plan.fiscal_year)
-        context["headline_goals"] = SimpleLazyObject(lambda: headline_progress(plan, today))
-        context.update(_role_panels(user, plan, today))
+        context["headline_goals"] = SimpleLazyObject(lambda: headline_progress(plan, today, basis))
+        context.update(_role_panels(user, plan, today, basis))
     return context
 
 
-def _role_panels(user, plan, today):
+def _role_panels(user, plan, today, basis=CONFIRMED):
     """What each role sees besides the plan itself, as lazy values: each gathered in a fixed number of queries."""
     panels = {}
     if may(user, "view_figures"):
         panels["show_dashboard"] = True
-        panels["dashboard"] = dashboard = SimpleLazyObject(lambda: cached_dashboard(plan, today))
+        panels["dashboard"] = dashboard = SimpleLazyObject(lambda: cached_dashboard(plan, today, basis))
         if user.member_body_id:
             panels["own_outstanding"] = SimpleLazyObject(lambda: dashboard.outstanding_for(user.member_body_id))
     if may(user, "report_own_progress") and user.member_body_id:

@@ -11,9 +11,10 @@ from django.utils import timezone
 from exports.csv import render_csv
 from exports.data import gather
 from exports.xlsx import render_progress_workbook
+from kpi.confirmation import counted_figures, export_provisional, status_label
 from kpi.models import KpiFigure
 from plans.models import ProgressReport
-from core.access import may
+from core.access import may, restriction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -74,11 +75,12 @@ class CsvExport(Export):
     takes_encoding = True
     header: list[str] = []
 
-    def rows(self, plan):
+    def rows(self, plan, *, user=None, provisional=False):
+        """`user`: who takes the file (None: the command line); a file never holds more than their screen."""
         raise NotImplementedError
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
-        content = render_csv(self.header, self.rows(plan), encoding)
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, user=None, provisional=False, **options):
+        content = render_csv(self.header, self.rows(plan, user=user, provisional=provisional), encoding)
         return ExportFile(self.filename(plan, "csv"), f"{CSV}; charset={encoding}", content)
 
 
@@ -86,32 +88,41 @@ class CsvExport(Export):
 class FiguresCsv(CsvExport):
     id = "figures_csv"
     name = "ＫＰＩ月次実績（CSV）"
-    description = "指標・入力機関・月ごとの実績。Excel で開ける UTF-8（BOM付き）または Shift_JIS。"
+    description = "指標・入力機関・月ごとの実績。確定値（承認済の月）のみ、または速報値（提出済・未承認）を含めて。状況の列に「確定」「速報」。Excel で開ける UTF-8（BOM付き）または Shift_JIS。"
     permission = "view_figures"
-    header = ["年度", "指標", "入力機関", "対象月", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
+    header = ["年度", "指標", "入力機関", "対象月", "状況", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
 
-    def rows(self, plan):
+    def rows(self, plan, *, user=None, provisional=False):
+        # Entered, returned and never-submitted months are in no file; 速報値 only for those who may see them.
         figures = (
-            KpiFigure.objects.filter(kpi__measure__section__plan=plan)
+            counted_figures(KpiFigure.objects.filter(kpi__measure__section__plan=plan), export_provisional(user, provisional))
             .select_related("kpi", "member_body")
             .order_by("kpi__measure__section__order", "kpi__measure__order", "kpi__order", "kpi_id", "member_body__order", "month")
         )
         for f in figures:
             yes_no = {True: "はい", False: "いいえ"}.get(f.yes_no, "")
-            yield [plan.fiscal_year, f.kpi.name, f.member_body.name, f"{f.month:%Y-%m}", f.value, f.numerator, f.denominator, f.text_value, yes_no, f.comment]
+            yield [plan.fiscal_year, f.kpi.name, f.member_body.name, f"{f.month:%Y-%m}", status_label(f),
+                   f.value, f.numerator, f.denominator, f.text_value, yes_no, f.comment]
 
 
 @register
 class ProgressCsv(CsvExport):
     id = "progress_csv"
     name = "進捗報告（CSV）"
-    description = "提出された進捗報告（下書きは含みません）。"
-    permission = "view_plan"
+    description = "提出された進捗報告（下書きは含みません）。事務局はすべての機関の、構成員は自機関の報告。"
+    # The reports' texts and the secretariat's return comments are on screen for the reviewers and
+    # for the reporting body only: readers (chair, observers, municipal staff) get no file.
+    permission = "report_own_progress"
     header = ["報告期間", "取組", "報告機関", "進捗状況", "確認状況", "実施内容", "成果", "課題", "今後の取組", "確認コメント"]
 
-    def rows(self, plan):
+    def rows(self, plan, *, user=None, provisional=False):
+        reports = ProgressReport.objects.filter(period__plan=plan)
+        if user is not None:
+            condition = restriction(ProgressReport, user, "review_progress", "report_own_progress")
+            if condition is not None:
+                reports = reports.filter(condition)
         reports = (
-            ProgressReport.objects.filter(period__plan=plan)
+            reports
             .exclude(review_status=ProgressReport.Review.DRAFT)
             .select_related("period", "member_body", "measure__section__parent__parent")
             .order_by("period__starts_on", "measure__section__order", "measure__order", "member_body__order")

@@ -7,6 +7,7 @@ from django_tasks import task
 
 from exports.models import ExportJob
 from exports.registry import REGISTRY
+from kpi.confirmation import export_provisional
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,9 @@ def generate_export(job_id: int) -> str:
     job.save(update_fields=["status", "started_at"])
     try:
         plan = job.platform.plans.get(fiscal_year=job.fiscal_year)
-        file = REGISTRY[job.export_id].render(plan, encoding=job.encoding, **job.options)
+        # The job's options were chosen on the web; 速報値 only if its requester may see them.
+        options = {**job.options, "provisional": export_provisional(job.user, job.options.get("provisional"))}
+        file = REGISTRY[job.export_id].render(plan, encoding=job.encoding, user=job.user, **options)
     except Exception as exc:
         logger.exception("export %s failed", job.pk)
         job.status, job.error, job.finished_at = ExportJob.Status.FAILED, f"作成に失敗しました（{type(exc).__name__}）。もう一度お試しください。", timezone.now()

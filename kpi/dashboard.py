@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpi.achievement import Achievement
+from kpi.confirmation import CONFIRMED, Basis, basis_caption, confirmed_through_matrix, cutoff_label
 from kpi.choices import MeasureType, Outlook
 from kpi.models import FigureSubmission, Kpi
 from kpi.reporting import ReportingMatrix, reporting_matrix
-from kpi.services import plan_achievements
+from kpi.services import plan_results
 from core import freshness
 from plans.models import ROADMAP_KPIS
 
@@ -23,6 +24,7 @@ SUMMARY_OUTLOOKS = (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK, Outloo
 class KpiLine:
     kpi: Kpi
     achievement: Achievement
+    provisional: bool = False  # the figures to date include 速報値 (submitted, not yet approved)
 
     @property
     def outlook_label(self) -> str:
@@ -52,6 +54,24 @@ class Dashboard:
     matrix: ReportingMatrix
     kpi_lines: list[KpiLine]
     awaiting_approval: int  # body-months submitted and not yet approved or returned
+    basis: Basis = CONFIRMED
+
+    @property
+    def confirmed_through(self) -> date | None:
+        return confirmed_through_matrix(self.matrix)
+
+    @property
+    def cutoff_label(self) -> str:
+        return cutoff_label(self.confirmed_through)
+
+    @property
+    def basis_caption(self) -> str:
+        """What the page says it shows: "確定値（令和8年1月分まで）" …"""
+        return basis_caption(self.basis, self.confirmed_through)
+
+    @property
+    def has_provisional(self) -> bool:
+        return any(line.provisional for line in self.kpi_lines)
 
     @property
     def kpi_groups(self) -> list[KpiGroup]:
@@ -113,27 +133,32 @@ def _roadmap_position(kpi: Kpi) -> tuple:
     return (*reversed(path), (kpi.measure.order, kpi.measure.pk), (kpi.order, kpi.pk))
 
 
-def kpi_lines(plan, as_of: date) -> list[KpiLine]:
-    """Every KPI of the plan with its achievement over the months ended by `as_of`, in roadmap order."""
-    achievements = plan_achievements(plan, as_of)
+def kpi_lines(plan, as_of: date, basis: Basis = CONFIRMED) -> list[KpiLine]:
+    """Every KPI of the plan with its achievement over the months ended by `as_of`, in roadmap order,
+    from the figures that count on `basis` (kpi.confirmation)."""
+    results = plan_results(plan, as_of, basis)
     # Sections nest at most three deep (項目 → (1) → ア), so two parents reach the top.
     # A goal component's KPI is shown with its goal (plans/_headline_goal.html), not again here.
-    kpis = Kpi.objects.filter(ROADMAP_KPIS, pk__in=list(achievements)).select_related("measure__section__parent__parent")
-    return [KpiLine(kpi, achievements[kpi.pk]) for kpi in sorted(kpis, key=_roadmap_position)]
+    kpis = Kpi.objects.filter(ROADMAP_KPIS, pk__in=list(results)).select_related("measure__section__parent__parent")
+    return [
+        KpiLine(kpi, results[kpi.pk].achievement, results[kpi.pk].provisional) for kpi in sorted(kpis, key=_roadmap_position)
+    ]
 
 
 def awaiting_approval(plan) -> int:
     return FigureSubmission.objects.filter(plan=plan, status=FigureSubmission.Status.SUBMITTED).count()
 
 
-def cached_dashboard(plan, as_of: date) -> Dashboard:
-    """The dashboard as last computed, until any of the portal's data changes (core.freshness)."""
-    return freshness.cached("dashboard", (plan.pk, as_of.isoformat()), lambda: build_dashboard(plan, as_of))
+def cached_dashboard(plan, as_of: date, basis: Basis = CONFIRMED) -> Dashboard:
+    """The dashboard as last computed, until any of the portal's data changes (core.freshness).
+    Kept per basis: a confirmed-only page never comes from a computation that counted 速報値."""
+    return freshness.cached("dashboard", (plan.pk, as_of.isoformat(), basis.key), lambda: build_dashboard(plan, as_of, basis))
 
 
-def build_dashboard(plan, as_of: date) -> Dashboard:
+def build_dashboard(plan, as_of: date, basis: Basis = CONFIRMED) -> Dashboard:
     return Dashboard(
         matrix=reporting_matrix(plan, as_of),
-        kpi_lines=kpi_lines(plan, as_of),
+        kpi_lines=kpi_lines(plan, as_of, basis),
         awaiting_approval=awaiting_approval(plan),
+        basis=basis,
     )

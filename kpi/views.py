@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kpi import workflow
 from kpi.entry import build_grid, save_comment, save_grid
+from kpi.confirmation import basis_caption, basis_for, confirmed_through, counted_figures, may_choose_provisional, may_see_unconfirmed
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from core.access import may, requires_any, require
 from core.audit import history_entries
@@ -41,7 +42,9 @@ def entry(request, fiscal_year):
     return _grid_page(request, _plan(request, fiscal_year), request.user.member_body)
 
 
-@requires_any("view_figures", "enter_own_figures")
+# A grid shows what is not yet confirmed (drafts, returned months): for the body itself and the
+# secretariat only (kpi/confirmation.py); readers see confirmed values on the other pages.
+@requires_any("view_unconfirmed_figures", "enter_own_figures")
 def entry_body(request, fiscal_year, body_id):
     plan = _plan(request, fiscal_year)
     body = get_object_or_404(request.platform.member_bodies, pk=body_id)
@@ -50,8 +53,8 @@ def entry_body(request, fiscal_year, body_id):
 
 def _grid_page(request, plan, body):
     editable = may(request.user, "enter_own_figures", body)
-    if not editable:
-        require(request.user, "view_figures", body)
+    if not editable and not may_see_unconfirmed(request.user, body):
+        raise PermissionDenied(f"「{body}」の未確定の実績を表示する権限がありません。")
     today = timezone.localdate()
     if request.method == "POST":
         if not editable:
@@ -82,15 +85,16 @@ def submit_month(request, fiscal_year, body_id, year, month):
     return redirect("kpi:entry_body", plan.fiscal_year, body.pk)
 
 
-@requires_any("view_figures", "enter_own_figures")
+# Each change with the staff member who made it: the body's own and the secretariat's to see.
+@requires_any("view_unconfirmed_figures", "enter_own_figures")
 def figure_history(request, fiscal_year, body_id, kpi_id, year, month):
     plan = _plan(request, fiscal_year)
     body = get_object_or_404(request.platform.member_bodies, pk=body_id)
     kpi = get_object_or_404(Kpi.objects.select_related("measure__section"), pk=kpi_id, measure__section__plan=plan, reporting_bodies=body)
     first = _month(plan, year, month)
     editable = may(request.user, "enter_own_figures", body)
-    if not editable:
-        require(request.user, "view_figures", body)
+    if not editable and not may_see_unconfirmed(request.user, body):
+        raise PermissionDenied(f"「{body}」の実績の履歴を表示する権限がありません。")
     figure = KpiFigure.objects.filter(kpi=kpi, member_body=body, month=first).select_related("updated_by").first()
     submission = FigureSubmission.objects.filter(plan=plan, member_body=body, month=first).first()
     locked = submission is not None and submission.is_locked
@@ -167,7 +171,7 @@ def decide(request, pk):
 def charts(request, fiscal_year):
     """Each KPI's monthly actual against its target: the same drawing as in the meeting packet."""
     from kpi.charts import kpi_chart_svg, svg_data_uri
-    from kpi.services import monthly_totals
+    from kpi.services import monthly_provisional, monthly_totals
 
     plan = _plan(request, fiscal_year)
     kpis = list(
@@ -175,13 +179,22 @@ def charts(request, fiscal_year):
         .select_related("measure__section__parent__parent")
         .order_by("measure__section__order", "measure__order", "order", "id")
     )
+    basis = basis_for(request.user, request.GET.get("provisional") == "1")
     figures = defaultdict(list)
-    for figure in KpiFigure.objects.filter(kpi__in=kpis).only("kpi_id", "month", "value", "numerator", "denominator"):
+    counted = counted_figures(KpiFigure.objects.filter(kpi__in=kpis), basis)
+    for figure in counted.only("kpi_id", "member_body_id", "month", "value", "numerator", "denominator"):
         figures[figure.kpi_id].append(figure)
     labels = [f"{m.month}月" for m in fiscal_months(plan.fiscal_year)]
     drawn = []
     for kpi in kpis:
         svg = kpi_chart_svg(kpi, monthly_totals(kpi, figures[kpi.pk]), labels)
         if svg:
-            drawn.append((kpi, svg_data_uri(svg)))
-    return render(request, "kpi/charts.html", {"plan": plan, "charts": drawn})
+            marked = [label for label, flag in zip(labels, monthly_provisional(figures[kpi.pk])) if flag]
+            drawn.append((kpi, svg_data_uri(svg), marked))
+    return render(
+        request, "kpi/charts.html",
+        {
+            "plan": plan, "charts": drawn, "basis": basis, "may_choose_provisional": may_choose_provisional(request.user),
+            "basis_caption": basis_caption(basis, confirmed_through(plan)),
+        },
+    )

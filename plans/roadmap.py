@@ -60,6 +60,20 @@ def roadmap_tree(plan: BusinessPlan) -> list[SectionNode]:
     return roots
 
 
+def attach_kpi_results(roots: list[SectionNode], plan: BusinessPlan, as_of, basis) -> None:
+    """Give each measure `kpi_lines`: (KPI, achievement to date, includes 速報値) from the figures
+    that count on `basis` (kpi/confirmation.py), in the same two queries for the whole tree."""
+    from kpi.services import plan_results
+
+    results = plan_results(plan, as_of, basis)
+    for root in roots:
+        for node in root.walk():
+            for measure in node.measures:
+                measure.kpi_lines = [
+                    (kpi, results[kpi.pk].achievement, results[kpi.pk].provisional) for kpi in measure.kpis.all()
+                ]
+
+
 def filter_tree(roots: list[SectionNode], measure_ids: set[int]) -> list[SectionNode]:
     """The tree with only the given measures, dropping sections left with nothing under them."""
 

@@ -14,7 +14,8 @@ from kpi.services import plan_achievements
 from plans import progress
 from plans.forms import ProgressReportForm, ProgressSummaryForm, RoadmapFilterForm
 from plans.models import Measure, ProgressReport, ProgressSummary
-from plans.roadmap import filter_tree, roadmap_tree
+from kpi.confirmation import CONFIRMED, basis_caption, basis_for, confirmed_through, may_choose_provisional
+from plans.roadmap import attach_kpi_results, filter_tree, roadmap_tree
 from core.access import may, requires_any, require
 from core.audit import history_entries
 
@@ -29,14 +30,13 @@ def _measure(plan, measure_id):
     )
 
 
-def _attach_status(tree, plan, today):
-    achievements = plan_achievements(plan, today)
+def _attach_status(tree, plan, today, basis=CONFIRMED):
     statuses = progress.latest_statuses(plan)
+    attach_kpi_results(tree, plan, today, basis)
     for node in tree:
         for section in node.walk():
             for measure in section.measures:
                 measure.status = statuses.get(measure.pk) or progress.MeasureStatus()
-                measure.kpi_lines = [(kpi, achievements[kpi.pk]) for kpi in measure.kpis.all()]
     return statuses
 
 
@@ -45,7 +45,9 @@ def roadmap(request, fiscal_year):
     platform = request.platform
     plan = _plan(request, fiscal_year)
     tree = roadmap_tree(plan)
-    _attach_status(tree, plan, timezone.localdate())
+    # 確定値 unless 速報値 are asked for and the user may see them (kpi/confirmation.py).
+    basis = basis_for(request.user, request.GET.get("provisional") == "1")
+    _attach_status(tree, plan, timezone.localdate(), basis)
     form = RoadmapFilterForm(
         request.GET or None,
         categories=platform.support_categories.all(),
@@ -78,6 +80,9 @@ def roadmap(request, fiscal_year):
             "form": form,
             "filtered": measure_ids is not None,
             "can_review": may(request.user, "review_progress"),
+            "basis": basis,
+            "basis_caption": basis_caption(basis, confirmed_through(plan)),
+            "may_choose_provisional": may_choose_provisional(request.user),
         },
     )
 

@@ -125,6 +125,8 @@ def test_home_shows_achievement_marks_with_labels(client, observer_user, plan202
         kpi=kpi_named(plan2025, "公的職業訓練定員充足率（求職者支援訓練）"), member_body=bureau, month=JULY,
         numerator=Decimal(70), denominator=Decimal(100),
     )
+    for month in (APRIL, JUNE, JULY):
+        submit(plan2025, bureau, month, "approved")  # only confirmed figures count (kpi/confirmation.py)
     html = home(client, observer_user)
     assert "ＫＰＩの達成状況" in html
     far_below = row_of(html, "ハローワークにおける紹介就職件数")

@@ -15,6 +15,7 @@ from exports.registry import REGISTRY, available
 from kpi.models import Kpi, KpiFigure
 from members.models import AccessRole, User
 from plans.models import ProgressReport
+from tests.factories import approve
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def figures(plan2025, gunma):
     KpiFigure.objects.create(kpi=placements, member_body=bureau, month=date(2025, 4, 1), value=1500, comment='=HYPERLINK("http://x")')
     KpiFigure.objects.create(kpi=placements, member_body=bureau, month=date(2025, 5, 1), value=1600)
     KpiFigure.objects.create(kpi=training, member_body=bureau, month=date(2025, 4, 1), numerator=37, denominator=50)
+    approve(plan2025, bureau, date(2025, 4, 1), date(2025, 5, 1))  # files hold confirmed figures (kpi/confirmation.py)
     return placements, training
 
 
@@ -68,7 +70,7 @@ def test_csv_decodes_in_both_encodings_and_neutralises_formulas(client, lead_use
             assert content.startswith(b"\xef\xbb\xbf")
         text = content.decode(encoding)
         assert text.splitlines()[0].startswith("年度,指標,入力機関,対象月")
-        assert "ハローワークにおける紹介就職件数,群馬労働局,2025-04,1500" in text
+        assert "ハローワークにおける紹介就職件数,群馬労働局,2025-04,確定,1500" in text  # 状況: approved
         assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text
 
 
@@ -90,7 +92,8 @@ def test_progress_csv_leaves_out_drafts(client, lead_user, hw_user, plan2025):
 def test_menu_offers_only_what_the_user_may_take(client, gunma, lead_user):
     municipal = User.objects.create_user(username="m", password="x", member_body=gunma.member_bodies.get(name="安中市"))
     municipal.access_roles.set(AccessRole.objects.filter(platform=gunma, code="municipal_staff"))
-    assert [e.id for e in available(municipal)] == ["progress_csv"]
+    # Municipal staff see no member's progress report on screen, so they get no file of them either.
+    assert [e.id for e in available(municipal)] == []
     assert {e.id for e in available(lead_user)} == set(REGISTRY)
     client.force_login(municipal)
     assert "工程表・進捗状況（Excel）" not in client.get(reverse("exports:menu", args=[2025])).content.decode()
@@ -133,6 +136,8 @@ def test_excel_export_query_count_is_constant_with_tenfold_data(client, lead_use
         kpi = Kpi.objects.create(measure=measure, name=f"追加指標{i}", target_value=10, target_period="month", unit="件")
         kpi.reporting_bodies.set(bodies)
         KpiFigure.objects.bulk_create(KpiFigure(kpi=kpi, member_body=b, month=date(2025, 6, 1), value=2) for b in bodies)
+    for body in bodies:
+        approve(plan2025, body, date(2025, 6, 1))
     with django_assert_num_queries(EXCEL_QUERIES):
         response = client.get(url)
     rows = {row[1]: row for row in load_workbook(io.BytesIO(response.content))["ＫＰＩ"].iter_rows(min_row=2, values_only=True)}

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from kpi.choices import Outlook
 from kpi.models import Kpi, KpiFigure
 from kpi.services import plan_achievements
+from tests.factories import approve
 
 
 @pytest.fixture
@@ -85,6 +86,8 @@ def test_achievement_sums_several_bodies_and_prorates_a_yearly_target(plan2025, 
     prefecture = gunma.member_bodies.get(name="群馬県（産業経済部）")
     figure(fair, bureau, date(2025, 5, 1), value=Decimal(1)).save()
     figure(fair, prefecture, date(2025, 9, 1), value=Decimal(1)).save()
+    approve(plan2025, bureau, date(2025, 5, 1))
+    approve(plan2025, prefecture, date(2025, 9, 1))
     result = plan_achievements(plan2025, as_of=date(2025, 9, 30))[fair.pk]
     assert result.actual == Decimal(2)
     assert result.target_to_date == Decimal("0.5")  # 1 × 6/12
@@ -95,15 +98,17 @@ def test_achievement_of_a_rate_is_the_ratio_of_sums(plan2025, kpis, labour_burea
     rate = kpis["公的職業訓練定員充足率（求職者支援訓練）"]  # 74% 以上
     figure(rate, labour_bureau, date(2025, 4, 1), numerator=Decimal(10), denominator=Decimal(10)).save()
     figure(rate, labour_bureau, date(2025, 5, 1), numerator=Decimal(30), denominator=Decimal(60)).save()
+    approve(plan2025, labour_bureau, date(2025, 4, 1), date(2025, 5, 1))
     result = plan_achievements(plan2025, as_of=date(2025, 5, 31))[rate.pk]
     assert result.actual == Decimal("57.1")  # 40/70, not the mean of 100% and 50%
     assert result.outlook == Outlook.OFF_TRACK
 
 
 def test_achievement_queries_do_not_grow_with_figures(plan2025, django_assert_num_queries):
-    from kpi.demo import generate_demo_figures
+    from kpi.demo import generate_demo_figures, generate_demo_submissions
 
     generate_demo_figures(plan2025)
+    generate_demo_submissions(plan2025)  # April to December approved: every KPI has confirmed figures
     with django_assert_num_queries(2):
         results = plan_achievements(plan2025, as_of=date(2026, 3, 31))
     assert len(results) == 14
@@ -129,6 +134,7 @@ def test_demo_figures_respect_the_subcount_rule(plan2025, kpis):
 def test_month_in_progress_is_not_yet_owed(plan2025, kpis, labour_bureau):
     placements = kpis["ハローワークにおける紹介就職件数"]  # 1,538件／月
     figure(placements, labour_bureau, date(2025, 4, 1), value=Decimal(1538)).save()
+    approve(plan2025, labour_bureau, date(2025, 4, 1))
     result = plan_achievements(plan2025, as_of=date(2025, 5, 10))[placements.pk]
     assert result.target_to_date == Decimal(1538)
     assert result.outlook == Outlook.ON_TRACK

@@ -7,7 +7,7 @@ from kpi.models import Kpi, KpiFigure
 from members.models import AccessRole, User
 from core.models import Platform, PlatformName, Prefecture
 from plans.models import BusinessPlan, GoalComponent, Measure, NumericGoal, RoadmapSection
-from tests.factories import load_sample_platform
+from tests.factories import approve, load_sample_platform
 
 
 def national_user():
@@ -21,6 +21,7 @@ def test_national_viewer_sees_every_platform_side_by_side(client, gunma, plan202
     bureau = gunma.member_bodies.get(name="群馬労働局")
     kpi = Kpi.objects.get(measure__section__plan=plan2025, name="ハローワークにおける紹介就職件数")
     KpiFigure.objects.create(kpi=kpi, member_body=bureau, month=date(2025, 4, 1), value=100000)
+    approve(plan2025, bureau, date(2025, 4, 1))  # the national view counts confirmed figures only
     client.force_login(national_user())
     response = client.get(reverse("home"), follow=True)
     html = response.content.decode()

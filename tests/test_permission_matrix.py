@@ -94,10 +94,12 @@ ROWS = [
     Row("plans:roadmap", lambda w: reverse("plans:roadmap", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 200, 200), "hw_user"),
     # Figures: 群馬労働局 enters the placement KPI; bureau_staff is its staff.
     Row("kpi:entry", lambda w: reverse("kpi:entry", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 403, 403), "bureau_staff"),
+    # Entry grids and each cell's history hold unconfirmed figures and staff names: the body's own
+    # staff and the secretariat (view_unconfirmed_figures) only; readers and other bodies get 403.
     Row(
         "kpi:entry_body",
         lambda w: reverse("kpi:entry_body", args=[FY, w["bureau"].pk]),
-        statuses(302, 404, 200, 200, 200, 200, 200, 200),
+        statuses(302, 404, 403, 200, 200, 200, 403, 403),
         "bureau_staff",
     ),
     Row(
@@ -110,7 +112,7 @@ ROWS = [
     Row(
         "kpi:figure_history",
         lambda w: reverse("kpi:figure_history", args=[FY, w["bureau"].pk, w["kpi"].pk, 2025, 4]),
-        statuses(302, 404, 200, 200, 200, 200, 200, 200),
+        statuses(302, 404, 403, 200, 200, 200, 403, 403),
         "bureau_staff",
     ),
     Row(
@@ -179,7 +181,7 @@ ROWS = [
         statuses(302, 403, 403, 403, 403, 200, 403, 403),
         "hw_user",
     ),
-    # Exports: every role here may read figures; another platform gets its own year's data.
+    # Exports: every role here may read figures (confirmed ones); another platform gets its own year's data.
     Row("exports:menu", lambda w: reverse("exports:menu", args=[FY]), statuses(302, 200, 200, 200, 200, 200, 200, 200), "bureau_staff"),
     *(
         Row(
@@ -188,7 +190,16 @@ ROWS = [
             statuses(302, 200, 200, 200, 200, 200, 200, 200),
             "bureau_staff",
         )
-        for export_id in ("progress_xlsx", "figures_csv", "progress_csv")
+        for export_id in ("progress_xlsx", "figures_csv")
+    ),
+    # Progress reports with the return comments: the reporting bodies (their own) and the reviewers
+    # (all); readers see no report's text on screen, so they get no file (tests/test_confirmed.py).
+    # Tochigi's member role does not report progress.
+    Row(
+        "exports:download",
+        lambda w: reverse("exports:download", args=[FY, "progress_csv"]),
+        statuses(302, 403, 200, 200, 200, 200, 403, 403),
+        "bureau_staff",
     ),
     # The meeting packet is the secretariat's (manage_meetings): it holds every body's proposals.
     Row(
