@@ -59,12 +59,14 @@ def available(user) -> list[Export]:
 class ProgressWorkbook(Export):
     id = "progress_xlsx"
     name = "工程表・進捗状況（Excel）"
-    description = "工程表（階層の結合セル）、ＫＰＩの月別実績と達成率、実施主体ごとのシート。A4横・印刷タイトル付き。"
+    description = "工程表（ＫＰＩごとに１行、月別実績・累計・達成率は数値）、ＫＰＩ一覧（並べ替え・集計用）、構成員ごとのシート。A4横で読める大きさに印刷。"
     permission = "view_figures"
     background = True
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
-        data = gather(plan, as_of or timezone.localdate())
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, provisional=False, **options):
+        # 速報値 only when asked for and the taker may see them (checked here too, not only by the caller).
+        provisional = export_provisional(options.get("user"), provisional)
+        data = gather(plan, as_of or timezone.localdate(), provisional=provisional)
         name = plan.platform.name_for_fiscal_year(plan.fiscal_year)
         return ExportFile(self.filename(plan, "xlsx"), XLSX, render_progress_workbook(data, name.name if name else str(plan.platform)))
 

@@ -1,165 +1,518 @@
-"""The progress report (進捗状況報告) as an Excel workbook laid out as the secretariat prints it.
+"""The progress report (工程表・進捗状況) as an Excel workbook people can print, sort and sum.
 
-Sheets: the 工程表 with merged hierarchy cells, the KPI sheet with the twelve months, and one sheet
-per responsible body. A4 landscape, fitted to the page width, header rows repeated on every page,
-page numbers in the footer.
+Sheets: the 工程表 (one KPI per row, the twelve months, 累計, 達成率 and the measure's progress,
+sections as heading rows, the 【事業実施目標】 with its actual on top), the ＫＰＩ sheet (one row per
+KPI, nothing merged, with an auto-filter, for sorting and summing), and one sheet per member body
+named after it (群馬県（産業経済部）) with the measures it is responsible for.
+
+Values are numbers with number formats ("#,##0", "0.0%"), never text. 速報 values (submitted, not
+yet approved) are shaded and italic, and the title rows say what the figures are and the 確定 cut-off.
+
+Printing: A4 landscape, fitted to the page width and split into pages by rows (never shrunk
+below a readable size: the columns add up to about the printable width, so the fit scale stays
+near 100 % and the 9 pt text prints at 8 pt or more). openpyxl cannot autofit, so every row's
+height is computed here from its text and column widths, so that wrapped text never overlaps the
+next row (LibreOffice and Excel both take an explicit row height as given).
 """
 import io
+import math
+import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 
-from kpi.choices import MeasureType, Outlook
 from core.wareki import wareki_date, wareki_fiscal_year
+from kpi.choices import Outlook
+from kpi.kinds import achievement_excel_value, kind_of
+from plans.goals import headline_progress
+
+FONT_NAME = "IPAexゴシック"
+FONT_SIZE = 9
+TITLE_SIZE = 12
+# One column-width unit as LibreOffice prints it (measured: a width of 20 prints 140 pt wide). Excel
+# derives the unit from the Normal style's font, which is set to the same font below so that both
+# agree closely; heights are computed with a margin for the remaining difference.
+PT_PER_UNIT = 7.0
+WIDTH_SAFETY = 0.95
+CELL_PADDING_PT = 3.0
+LINE_PT = 1.2  # × font size: about Excel's line pitch for this font (LibreOffice's is 1.0, so rows never come out short)
+ROW_PADDING_PT = 3.0
+MIN_ROW_PT = 13.0
+DEFAULT_ROW_PT = 15.0
+# The rows one printed page holds (A4 landscape 595 pt less the margins below, with room to spare).
+PAGE_ROWS_PT = 470.0
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-SECTION_FILL = PatternFill("solid", fgColor="EEF2F8")
+SECTION_FILLS = [PatternFill("solid", fgColor="C9D5EA"), PatternFill("solid", fgColor="E4EAF4"), PatternFill("solid", fgColor="F2F5FA")]
+PROVISIONAL_FILL = PatternFill("solid", fgColor="FCE4D6")
+GOAL_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-FONT = "IPAexゴシック"
+NUMBER = Alignment(horizontal="right", vertical="top")
+COUNT_FORMAT = "#,##0"
+RATE_FORMAT = "0.0%"
+PROVISIONAL_NOTE = "「速報」＝網掛け・斜体の値は、提出済・未承認の月を含む速報値です。承認により変わることがあります。"
 _BAD_TITLE = str.maketrans({c: "・" for c in "[]:*?/\\"})
+MONTH_WIDTH = 4.6
+
+# The 工程表 and the body sheets: about 116 units, the printable width of A4 landscape with these margins.
+ROADMAP_COLUMNS = [("具体的な取組", 20), ("実施主体", 6), ("ＫＰＩ（指標）", 11), ("目標", 8)]
+ROADMAP_TAIL = [("累計", 5.4), ("達成率", 5.2), ("進捗状況", 5.6)]
+KPI_COLUMNS = [("番号", 6), ("指標", 16), ("目標", 9)]
+KPI_TAIL = [("累計", 5.4), ("目標（累計）", 5.6), ("達成率", 5.2), ("状況", 4.6), ("種類", 7)]
 
 
-def _setup_print(ws, title_rows: str, widths: list[float]):
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "&P / &N"
-    ws.oddHeader.right.text = "秘密の保持"
-    ws.print_options.horizontalCentered = True
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+def _font(bold=False, size=FONT_SIZE, italic=False):
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
 
 
-def _header(ws, row: int, labels: list[str]):
-    for column, label in enumerate(labels, start=1):
-        cell = ws.cell(row=row, column=column, value=label)
-        cell.font, cell.fill, cell.border, cell.alignment = Font(name=FONT, bold=True), HEAD_FILL, BORDER, CENTER
+# --- text measurement (openpyxl has no autofit) ------------------------------------------------
+
+def _char_pt(char: str, size: float) -> float:
+    if unicodedata.east_asian_width(char) in "WFA":
+        return size
+    return size * 0.65  # proportional Latin: digits are 0.625 em in IPAex, a few capitals wider
 
 
-def _cell(ws, row, column, value, *, fill=None, number_format=None, bold=False):
-    cell = ws.cell(row=row, column=column, value=value)
-    cell.border, cell.alignment, cell.font = BORDER, WRAP, Font(name=FONT, bold=bold)
-    if fill:
-        cell.fill = fill
-    if number_format:
+def text_lines(text: str, width_units: float, size: float = FONT_SIZE) -> int:
+    """How many lines a wrapped cell of `width_units` needs for `text` (explicit newlines kept)."""
+    usable = max(width_units * PT_PER_UNIT * WIDTH_SAFETY - CELL_PADDING_PT, size)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        width = sum(_char_pt(c, size) for c in paragraph)
+        lines += max(1, math.ceil(width / usable))
+    return lines
+
+
+def text_height(text, width_units: float, size: float = FONT_SIZE) -> float:
+    return text_lines(text, width_units, size) * size * LINE_PT + ROW_PADDING_PT
+
+
+def fit_row_heights(ws, widths: dict[int, float]):
+    """Set every row's height from its wrapped text; a cell merged over several rows gets the
+    rows' missing height added to its last row."""
+    merged = {}
+    for rng in ws.merged_cells.ranges:
+        merged[(rng.min_row, rng.min_col)] = rng
+    covered = {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)}
+    heights: dict[int, float] = {}
+    tall = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or not isinstance(cell.value, str):
+                continue
+            key = (cell.row, cell.column)
+            size = cell.font.sz or FONT_SIZE
+            rng = merged.get(key)
+            if rng is None and key in covered:
+                continue
+            first_col, last_col = (rng.min_col, rng.max_col) if rng else (cell.column, cell.column)
+            width = sum(widths.get(c, 8.43) for c in range(first_col, last_col + 1))
+            need = max(text_height(cell.value, width, size), MIN_ROW_PT)
+            if rng is not None and rng.max_row > rng.min_row:
+                tall.append((rng.min_row, rng.max_row, need))
+            else:
+                heights[cell.row] = max(heights.get(cell.row, MIN_ROW_PT), need)
+    for first, last, need in tall:
+        have = sum(heights.get(r, MIN_ROW_PT) for r in range(first, last + 1))
+        if have < need:
+            heights[last] = heights.get(last, MIN_ROW_PT) + need - have
+    for row, height in heights.items():
+        ws.row_dimensions[row].height = round(height, 1)
+
+
+# --- cells ----------------------------------------------------------------------------------------
+
+class SheetWriter:
+    def __init__(self, ws, columns: list[tuple[str, float]]):
+        self.ws = ws
+        self.columns = columns
+        self.widths = {i: width for i, (_, width) in enumerate(columns, start=1)}
+        self.blocks: list[tuple[int, int, bool]] = []  # rows printed on one page: (first, last, is a heading)
+        for index, width in self.widths.items():
+            ws.column_dimensions[get_column_letter(index)].width = width
+
+    @property
+    def last_column(self) -> int:
+        return len(self.columns)
+
+    def text(self, row, column, value, *, bold=False, fill=None, border=True, size=FONT_SIZE, alignment=WRAP):
+        cell = self.ws.cell(row=row, column=column)
+        cell.value = value
+        if isinstance(value, str):
+            # Imported text may begin with "=": it is text, never a formula.
+            cell.data_type = "s"
+        cell.font, cell.alignment = _font(bold, size), alignment
+        if border:
+            cell.border = BORDER
+        if fill:
+            cell.fill = fill
+        return cell
+
+    def number(self, row, column, value, number_format, *, provisional=False):
+        cell = self.ws.cell(row=row, column=column, value=_plain_number(value))
         cell.number_format = number_format
-    return cell
+        cell.border, cell.alignment = BORDER, NUMBER
+        cell.font = _font(italic=provisional)
+        if provisional and value is not None:
+            cell.fill = PROVISIONAL_FILL
+        return cell
 
+    def header(self, row):
+        for column, (label, _) in enumerate(self.columns, start=1):
+            self.text(row, column, label, bold=True, fill=HEAD_FILL, alignment=CENTER)
+
+    def band(self, row, value, *, first=1, last=None, bold=False, fill=None, size=FONT_SIZE, border=True):
+        """Text across several columns (a heading or a title line)."""
+        last = last or self.last_column
+        self.text(row, first, value, bold=bold, fill=fill, size=size, border=border)
+        for column in range(first + 1, last + 1):
+            cell = self.ws.cell(row=row, column=column)
+            if border:
+                cell.border = BORDER
+            if fill:
+                cell.fill = fill
+        if last > first:
+            self.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+    def merge_down(self, first_row, last_row, column):
+        if last_row > first_row:
+            self.ws.merge_cells(start_row=first_row, start_column=column, end_row=last_row, end_column=column)
+
+    def finish(self, title_rows: str, header_left: str = ""):
+        ws = self.ws
+        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_margins.left = ws.page_margins.right = 0.25
+        ws.page_margins.top = ws.page_margins.bottom = 0.55
+        ws.page_margins.header = ws.page_margins.footer = 0.25
+        ws.print_title_rows = title_rows
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "&P / &N"
+        ws.oddHeader.right.text = "秘密の保持"
+        if header_left:
+            ws.oddHeader.left.text = header_left
+        fit_row_heights(ws, self.widths)
+        self._break_pages()
+
+    def _row_pt(self, row) -> float:
+        return self.ws.row_dimensions[row].height or DEFAULT_ROW_PT
+
+    def _break_pages(self):
+        """Page breaks between measures, never inside one (a merged cell cut by a page break prints
+        its text over the next page's header) and never right after a heading."""
+        if not self.blocks:
+            return
+        first_table_row = self.blocks[0][0]
+        title_rows = self.ws.print_title_rows or ""
+        repeated = 0.0
+        if title_rows:
+            start, end = (int(part.strip("$")) for part in title_rows.split(":"))
+            repeated = sum(self._row_pt(r) for r in range(start, end + 1))
+        groups, pending = [], None
+        for first, last, heading in self.blocks:
+            start = pending if pending is not None else first
+            if heading:
+                pending = start
+                continue
+            groups.append((start, last))
+            pending = None
+        if pending is not None:
+            groups.append((pending, self.blocks[-1][1]))
+        used = sum(self._row_pt(r) for r in range(1, first_table_row))
+        for first, last in groups:
+            height = sum(self._row_pt(r) for r in range(first, last + 1))
+            if used + height > PAGE_ROWS_PT and used > repeated:
+                self.ws.row_breaks.append(Break(id=first - 1))
+                used = repeated
+            used += height
+
+
+def _plain_number(value):
+    """openpyxl writes Decimal as a number; floats keep files small and read back the same."""
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return float(value) if value != int(value) else int(value)
+
+
+# --- what the cells say ---------------------------------------------------------------------------
 
 def _status_text(measure) -> str:
     status = getattr(measure, "status", None)
     if status is None:
         return "未報告"
     if status.summary:
-        return f"{status.summary.get_progress_display()}（{status.period}・とりまとめ）"
+        return f"{status.summary.get_progress_display()}（{status.period}）"
     return "\n".join(f"{r.member_body.short_label or r.member_body}：{r.get_progress_display()}" for r in status.reports) or "未報告"
 
 
-def _kpi_text(measure) -> tuple[str, str, str, str]:
-    names, targets, actuals, ratios = [], [], [], []
-    for line in measure.kpi_lines:
-        kpi, a = line.kpi, line.achievement
-        names.append(kpi.name)
-        targets.append(kpi.target_text or "")
-        unit = "%" if kpi.measure_type == MeasureType.RATE else kpi.unit
-        actuals.append("" if a.actual is None else f"{a.actual:,}{unit}")
-        ratios.append("" if a.ratio is None else f"{a.ratio * 100:.1f}%（{Outlook(a.outlook).label}）")
-    return tuple("\n".join(parts) for parts in (names, targets, actuals, ratios))
+def measure_text(measure) -> str:
+    head = " ".join(part for part in (measure.number, measure.title) if part)
+    return f"{head}\n{measure.description}".strip() if measure.title else f"{head} {measure.description}".strip()
+
+
+def section_text(section) -> str:
+    text = f"{section.number} {section.title}".strip()
+    return f"{text}\n{section.description.strip()}" if section.description.strip() else text
+
+
+def kpi_target_text(kpi) -> str:
+    """The target as the plan writes it (求職者支援訓練７４％以上); the kind's wording when the plan has none."""
+    text = (kpi.target_text or "").strip()
+    if text and text != kpi.name:
+        return text
+    return kind_of(kpi).format_target(kpi)
+
+
+def _provisional_flags(line) -> list[bool]:
+    return list(getattr(line, "monthly_provisional", None) or [False] * 12)
+
+
+def _to_date_provisional(line) -> bool:
+    """Whether the to-date value (累計, 達成率) includes 速報値."""
+    flag = getattr(line, "provisional", None)
+    return any(_provisional_flags(line)) if flag is None else bool(flag)
+
+
+def _excel(kind, value):
+    if value is None:
+        return None
+    return kind.excel_value(value)
+
+
+def _data_title(data) -> str:
+    """What the figures are: 確定値 up to the cut-off, or with 速報値 (and how they are marked)."""
+    if getattr(data, "provisional", False):
+        return f"{data.basis_label} {PROVISIONAL_NOTE}"
+    return data.basis_label
+
+
+def _tree_rows(tree, keep: set | None = None):
+    """('section', node) and ('measure', measure) in printed order; with `keep`, only those measures
+    and the sections above them."""
+
+    def visit(node):
+        measures = [m for m in node.measures if keep is None or m.pk in keep]
+        below = [row for child in node.children for row in visit(child)]
+        if keep is not None and not measures and not below:
+            return []
+        return [("section", node)] + [("measure", m) for m in measures] + below
+
+    return [row for root in tree for row in visit(root)]
+
+
+# --- sheets ---------------------------------------------------------------------------------------
+
+def _roadmap_columns(data):
+    return ROADMAP_COLUMNS + [(f"{m.month}月", MONTH_WIDTH) for m in data.months] + ROADMAP_TAIL
+
+
+def _write_roadmap_table(sheet: SheetWriter, data, row: int, keep=None) -> int:
+    """The 工程表 from `row` on (header first); returns the next free row."""
+    header_row = row
+    sheet.header(row)
+    row += 1
+    months_at = len(ROADMAP_COLUMNS) + 1
+    total_at = months_at + 12
+    for kind_of_row, item in _tree_rows(data.tree, keep):
+        if kind_of_row == "section":
+            depth = item.depth
+            sheet.band(row, section_text(item.section), bold=depth < 2, fill=SECTION_FILLS[min(depth, 2)])
+            sheet.blocks.append((row, row, True))
+            row += 1
+            continue
+        measure = item
+        lines = measure.kpi_lines or [None]
+        first = row
+        for line in lines:
+            if line is None:
+                sheet.text(row, 3, "－")
+                sheet.text(row, 4, "")
+                for column in range(months_at, total_at + 2):
+                    sheet.number(row, column, None, COUNT_FORMAT)
+            else:
+                kpi, a = line.kpi, line.achievement
+                kind = kind_of(kpi)
+                fmt = kind.excel_number_format if kind.is_numeric else "@"
+                flags = _provisional_flags(line)
+                sheet.text(row, 3, kpi.name)
+                sheet.text(row, 4, kpi_target_text(kpi))
+                for offset, value in enumerate(line.monthly):
+                    sheet.number(row, months_at + offset, _excel(kind, value) if kind.is_numeric else None, fmt, provisional=flags[offset])
+                to_date = _to_date_provisional(line)
+                sheet.number(row, total_at, _excel(kind, a.actual) if kind.is_numeric else None, fmt, provisional=to_date)
+                sheet.number(row, total_at + 1, achievement_excel_value(a.ratio, kpi.comparison), RATE_FORMAT, provisional=to_date)
+            row += 1
+        sheet.text(first, 1, measure_text(measure))
+        sheet.text(first, 2, measure.responsible_label or "")
+        sheet.text(first, total_at + 2, _status_text(measure))
+        for r in range(first + 1, row):
+            for column in (1, 2, total_at + 2):
+                sheet.ws.cell(row=r, column=column).border = BORDER
+        for column in (1, 2, total_at + 2):
+            sheet.merge_down(first, row - 1, column)
+        sheet.blocks.append((first, row - 1, False))
+    sheet.ws.freeze_panes = f"B{header_row + 1}"
+    return row
+
+
+def _goal_rows(sheet: SheetWriter, data, row: int) -> int:
+    """【事業実施目標】: the support categories' goals, then each numeric goal with its target, actual
+    and 達成率 and a row per component (whose KPI the roadmap prints here, not under its measure)."""
+    plan = data.plan
+    sheet.band(row, "【事業実施目標】", bold=True, border=False)
+    row += 1
+    for entry in plan.categories.select_related("category").order_by("category__number"):
+        number = entry.category.number
+        mark = "①②③④⑤⑥⑦⑧⑨"[number - 1] if 1 <= number <= 9 else f"{number}."
+        sheet.band(row, f"{mark} {entry.title}への支援目標：{entry.goal}", border=False)
+        row += 1
+    provisional = getattr(data, "provisional", False)
+    for goal in headline_progress(plan, data.as_of, provisional=provisional):
+        unit_format = f'#,##0"{_format_unit(goal.unit)}"' if goal.unit else COUNT_FORMAT
+        marked = provisional and goal.actual is not None
+        sheet.text(row, 1, f"{goal.label}（※）" if goal.note else goal.label, bold=True, fill=GOAL_FILL)
+        sheet.text(row, 2, "年間目標", fill=GOAL_FILL, alignment=CENTER)
+        sheet.number(row, 3, goal.target, unit_format)
+        sheet.text(row, 4, "実績", fill=GOAL_FILL, alignment=CENTER)
+        _wide_number(sheet, row, 5, 6, goal.actual, unit_format, provisional=marked)
+        sheet.band(row, "達成率", first=7, last=8, fill=GOAL_FILL)
+        sheet.ws.cell(row=row, column=7).alignment = CENTER
+        _wide_number(sheet, row, 9, 10, achievement_excel_value(goal.ratio), RATE_FORMAT, provisional=marked)
+        sheet.band(row, f"{Outlook(goal.outlook).label}（累計目標に対して）", first=11, last=14)
+        row += 1
+        for component in goal.components:
+            component_format = f'#,##0"{_format_unit(component.unit)}"' if component.unit else COUNT_FORMAT
+            sheet.text(row, 1, f"うち {component.label}")
+            sheet.text(row, 2, component.body)
+            sheet.text(row, 3, component.kpi.name)
+            sheet.text(row, 4, "実績", alignment=CENTER)
+            _wide_number(sheet, row, 5, 6, component.actual, component_format, provisional=marked and component.actual is not None)
+            if component.target is None:
+                sheet.band(row, "内訳の目標値なし", first=7, last=10)
+            row += 1
+        if goal.note:
+            sheet.band(row, f"（※）{goal.note}", border=False)
+            row += 1
+    return row
+
+
+def _wide_number(sheet, row, first, last, value, number_format, *, provisional=False):
+    """A number over two narrow columns, or "－" where there is none."""
+    if value is None:
+        sheet.band(row, "－", first=first, last=last)
+        sheet.ws.cell(row=row, column=first).alignment = CENTER
+        return
+    sheet.number(row, first, value, number_format, provisional=provisional)
+    for column in range(first + 1, last + 1):
+        sheet.ws.cell(row=row, column=column).border = BORDER
+    sheet.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def _format_unit(unit: str) -> str:
+    """A unit inside a number format: quotes and backslashes would end or escape it."""
+    return (unit or "").replace('"', "").replace("\\", "")
+
+
+def _title_rows(sheet: SheetWriter, data, title: str) -> int:
+    sheet.band(1, title, bold=True, size=TITLE_SIZE, border=False)
+    sheet.band(2, _data_title(data), border=False)
+    return 3
 
 
 def _roadmap_sheet(wb, data, title):
     ws = wb.active
     ws.title = "工程表"
-    ws.cell(row=1, column=1, value=title).font = Font(name=FONT, bold=True, size=14)
-    # One column per level of the tree, so that merged cells of two levels never overlap.
-    depth_columns = 1 + max((node.depth for root in data.tree for node in root.walk()), default=0)
-    levels = (["項目", "小項目", "細目"] + ["下位項目"] * depth_columns)[:depth_columns]
-    labels = [*levels, "具体的な取組", "ＫＰＩ", "目標", "実績（累計）", "達成率", "実施主体", "進捗状況"]
-    _header(ws, 2, labels)
-    row = 3
-
-    def emit(node, depth):
-        nonlocal row
-        start = row
-        for measure in node.measures:
-            names, targets, actuals, ratios = _kpi_text(measure)
-            text = f"{measure.number} {measure.title}\n{measure.description}".strip() if measure.title else f"{measure.number} {measure.description}".strip()
-            values = [text, names or "－", targets, actuals, ratios, measure.responsible_label, _status_text(measure)]
-            for offset, value in enumerate(values):
-                _cell(ws, row, depth_columns + 1 + offset, value)
-            for column in range(1, depth_columns + 1):
-                _cell(ws, row, column, None)
-            row += 1
-        for child in node.children:
-            emit(child, depth + 1)
-        if row == start:  # a section with nothing under it still shows
-            for column in range(1, len(labels) + 1):
-                _cell(ws, row, column, None)
-            row += 1
-        column = depth + 1
-        ws.cell(row=start, column=column, value=f"{node.section.number} {node.section.title}")
-        ws.cell(row=start, column=column).fill = SECTION_FILL
-        if row - 1 > start:
-            ws.merge_cells(start_row=start, start_column=column, end_row=row - 1, end_column=column)
-
-    for root in data.tree:
-        emit(root, 0)
-    ws.freeze_panes = ws.cell(row=3, column=depth_columns + 1)
-    _setup_print(ws, "1:2", [14] * depth_columns + [48, 26, 18, 14, 16, 12, 20])
+    sheet = SheetWriter(ws, _roadmap_columns(data))
+    row = _title_rows(sheet, data, title)
+    row = _goal_rows(sheet, data, row)
+    header_row = row
+    row = _write_roadmap_table(sheet, data, header_row)
+    _footnote(sheet, data, row + 1)
+    sheet.finish(f"{header_row}:{header_row}", header_left=title)
 
 
-def _kpi_sheet(wb, data):
+def _footnote(sheet, data, row):
+    notes = ["達成率は累計÷目標（累計）。率の指標は期間の分子の合計÷分母の合計。"]
+    if getattr(data, "provisional", False):
+        notes.append(PROVISIONAL_NOTE)
+    sheet.band(row, "\n".join(notes), border=False)
+
+
+def _kpi_sheet(wb, data, title):
     ws = wb.create_sheet("ＫＰＩ")
-    months = [f"{m.month}月" for m in data.months]
-    _header(ws, 1, ["取組", "指標", "目標", *months, "累計", "目標（累計）", "達成率", "状況"])
+    columns = KPI_COLUMNS + [(f"{m.month}月", MONTH_WIDTH) for m in data.months] + KPI_TAIL
+    sheet = SheetWriter(ws, columns)
+    sheet.header(1)
+    months_at = len(KPI_COLUMNS) + 1
+    tail = months_at + 12
+    row = 1
     for row, line in enumerate(data.kpi_rows, start=2):
         kpi, a = line.kpi, line.achievement
-        percent = kpi.measure_type == MeasureType.RATE
-        fmt = "0.0" if percent else "#,##0"
-        _cell(ws, row, 1, line.measure_code)
-        _cell(ws, row, 2, kpi.name)
-        _cell(ws, row, 3, kpi.target_text)
+        kind = kind_of(kpi)
+        fmt = kind.excel_number_format if kind.is_numeric else "@"
+        flags = _provisional_flags(line)
+        sheet.text(row, 1, line.measure_code)
+        sheet.text(row, 2, kpi.name)
+        sheet.text(row, 3, kpi_target_text(kpi))
         for offset, value in enumerate(line.monthly):
-            _cell(ws, row, 4 + offset, value, number_format=fmt)
-        _cell(ws, row, 16, a.actual, number_format=fmt)
-        _cell(ws, row, 17, a.target_to_date, number_format=fmt)
-        _cell(ws, row, 18, None if a.ratio is None else a.ratio, number_format="0.0%")
-        _cell(ws, row, 19, Outlook(a.outlook).label)
+            sheet.number(row, months_at + offset, _excel(kind, value) if kind.is_numeric else None, fmt, provisional=flags[offset])
+        any_provisional = _to_date_provisional(line)
+        sheet.number(row, tail, _excel(kind, a.actual) if kind.is_numeric else None, fmt, provisional=any_provisional)
+        sheet.number(row, tail + 1, _excel(kind, a.target_to_date) if kind.is_numeric else None, fmt)
+        sheet.number(row, tail + 2, achievement_excel_value(a.ratio, kpi.comparison), RATE_FORMAT, provisional=any_provisional)
+        sheet.text(row, tail + 3, Outlook(a.outlook).label)
+        sheet.text(row, tail + 4, kind.label)
+    last = max(row, 1)
+    ws.auto_filter.ref = f"A1:{get_column_letter(sheet.last_column)}{last}"
     ws.freeze_panes = "D2"
-    _setup_print(ws, "1:1", [9, 30, 18, *([8] * 12), 10, 10, 9, 8])
+    # One cell, not merged, below the filtered range: merged cells would stop Excel's sort.
+    sheet.text(last + 2, 1, _data_title(data), border=False, alignment=Alignment(vertical="top"))
+    sheet.finish("1:1", header_left=title)
 
 
-def _body_sheets(wb, data):
-    used = set()
+def sheet_title(name: str, used: set) -> str:
+    """A sheet name from a body's full name: no []:*?/\\, at most 31 characters, unique."""
+    base = name.translate(_BAD_TITLE).strip("'") or "構成員"
+    title, n = base[:31], 2
+    while title in used:
+        suffix = f"（{n}）"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title)
+    return title
+
+
+def _body_sheets(wb, data, title):
+    used = {"工程表", "ＫＰＩ"}
     for body, measures in data.body_measures.items():
-        name = (body.short_label or body.name).translate(_BAD_TITLE)[:28]
-        title, n = name, 2
-        while title in used or title in ("工程表", "ＫＰＩ"):
-            title, n = f"{name[:26]}{n}", n + 1
-        used.add(title)
-        ws = wb.create_sheet(title)
-        ws.cell(row=1, column=1, value=str(body)).font = Font(name=FONT, bold=True, size=12)
-        _header(ws, 2, ["取組", "内容", "ＫＰＩ", "実績（累計）", "達成率", "進捗状況"])
-        for row, measure in enumerate(measures, start=3):
-            names, _, actuals, ratios = _kpi_text(measure)
-            for column, value in enumerate([measure.code, measure.title or measure.description, names or "－", actuals, ratios, _status_text(measure)], start=1):
-                _cell(ws, row, column, value)
-        _setup_print(ws, "1:2", [10, 60, 28, 14, 16, 22])
+        ws = wb.create_sheet(sheet_title(body.name, used))
+        sheet = SheetWriter(ws, _roadmap_columns(data))
+        label = f"（工程表での実施主体：{body.short_label}）" if body.short_label and body.short_label != body.name else ""
+        sheet.band(1, f"{body.name}の取組{label}", bold=True, size=TITLE_SIZE, border=False)
+        sheet.band(2, f"{title}　{_data_title(data)}　ＫＰＩの実績は全報告機関の合計", border=False)
+        row = _write_roadmap_table(sheet, data, 3, keep={m.pk for m in measures})
+        _footnote(sheet, data, row + 1)
+        sheet.finish("3:3", header_left=body.name)
 
 
 def render_progress_workbook(data, platform_name: str) -> bytes:
     wb = Workbook()
+    # Column widths are in units of the Normal font's digit width: the same font as the cells.
+    normal = Font(name=FONT_NAME, size=11)
+    wb._fonts[0] = normal
+    wb._named_styles["Normal"].font = normal
     title = f"{platform_name} {wareki_fiscal_year(data.plan.fiscal_year, with_western=True)} 工程表・進捗状況（{wareki_date(data.as_of)}現在）"
     _roadmap_sheet(wb, data, title)
-    _kpi_sheet(wb, data)
-    _body_sheets(wb, data)
+    _kpi_sheet(wb, data, title)
+    _body_sheets(wb, data, title)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -38,29 +38,27 @@ def download(client, user, export_id, **params):
 
 
 def test_excel_report_holds_the_database_figures_and_prints_on_a4_landscape(client, lead_user, figures):
+    """The download; the workbook's layout, numbers, texts and printing are in tests/test_xlsx.py."""
     placements, training = figures
     response = download(client, lead_user, "progress_xlsx")
     assert response["Content-Disposition"] == 'attachment; filename="gunma_2025_progress_xlsx.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[:2] == ["工程表", "ＫＰＩ"]
-    assert "労働局" in workbook.sheetnames and "ハローワーク" in workbook.sheetnames
+    assert "群馬労働局" in workbook.sheetnames and "ハローワーク" in workbook.sheetnames
     kpi_sheet = workbook["ＫＰＩ"]
     rows = {row[1]: row for row in kpi_sheet.iter_rows(min_row=2, values_only=True)}
     assert rows[placements.name][3:5] == (1500, 1600)  # 4月, 5月
     assert rows[placements.name][15] == 3100  # 累計
-    assert rows[training.name][3] == Decimal("74.0") or rows[training.name][3] == 74
-    for sheet in (workbook["工程表"], kpi_sheet):
+    assert rows[training.name][3] == pytest.approx(0.74)  # 74.0 %, formatted "0.0%"
+    for sheet in workbook.worksheets:
         assert sheet.page_setup.orientation == "landscape"
         assert str(sheet.page_setup.paperSize) == "9"  # A4
         assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.oddFooter.center.text == "&P / &N"
         assert sheet.print_title_rows
     roadmap = workbook["工程表"]
-    assert roadmap.print_title_rows == "$1:$2"
-    assert any(r.min_col == 1 and r.max_row > r.min_row for r in roadmap.merged_cells.ranges)  # 項目 spans its rows
     texts = [c for row in roadmap.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert any("2 安定就職に向けた取組" in t for t in texts)
-    assert roadmap.column_dimensions["D"].width >= 40
+    assert any(t.startswith("2 安定就職に向けた取組") for t in texts)
 
 
 def test_csv_decodes_in_both_encodings_and_neutralises_formulas(client, lead_user, figures):
@@ -122,7 +120,9 @@ def test_another_platform_gets_its_own_data_only(client, other_platform_user, fi
     assert "群馬" not in text and "ハローワークにおける紹介就職件数" not in text
 
 
-EXCEL_QUERIES = 29  # the lead's, with their second-factor device
+# The lead's, with their second-factor device; the 【事業実施目標】 rows read the support categories'
+# goals and the numeric goals (goals, components, their KPIs' reporting bodies, counted figures).
+EXCEL_QUERIES = 33
 
 
 def test_excel_export_query_count_is_constant_with_tenfold_data(client, lead_user, plan2025, gunma, figures, django_assert_num_queries):
