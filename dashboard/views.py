@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from kpi.confirmation import CONFIRMED, basis_for, may_choose_provisional
+from dashboard import menu
 from kpi.dashboard import cached_dashboard
 from plans.goals import headline_progress
 from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
@@ -19,7 +20,8 @@ from plans.models import Measure
 
 
 # The permissions that change what the cached parts of the home page show (its fragments' keys).
-HOME_VIEW_PERMISSIONS = ("view_figures", "report_own_progress", "approve_figures", "enter_own_figures", "view_unconfirmed_figures")
+# Those of the pages they link to, as the views declare them (dashboard/menu.py).
+HOME_VIEW_PERMISSIONS = SimpleLazyObject(menu.home_view_permissions)
 
 
 # Read-only: no transaction to open and close on the busiest page of the portal.
