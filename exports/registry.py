@@ -138,7 +138,7 @@ class ProgressCsv(CsvExport):
 class MeetingPacket(Export):
     id = "meeting_packet"
     name = "協議会資料（PDF）"
-    description = "表紙・目次・構成員名簿・類型別の目標・工程表と月別実績・ＫＰＩのグラフ・市町村ＰＦ・政策提案。A4、ページ番号・秘密の保持の表示付き。"
+    description = "表紙・目次・構成員名簿・役割分担・事業実施計画・類型別の目標・工程表と月別実績・ＫＰＩのグラフ・市町村ＰＦ・政策提案（資料番号付き）。確定値（速報値を含めると印付き）。A4、ページ番号・秘密の保持の表示付き。"
     permission = "manage_meetings"
     background = True
 
@@ -148,16 +148,20 @@ class MeetingPacket(Export):
 
         return [(s.id, s.title) for s in SECTIONS]
 
-    def render(self, plan, *, encoding="utf-8-sig", as_of=None, **options):
+    def render(self, plan, *, encoding="utf-8-sig", as_of=None, provisional=False, **options):
         from exports.packet import SECTION_IDS, render_packet
+        from kpi.confirmation import export_provisional
 
         chosen = [s for s in options.get("sections") or SECTION_IDS if s in SECTION_IDS] or SECTION_IDS
+        provisional = export_provisional(options.get("user"), provisional)
         meeting, variant = None, "minutes" if options.get("variant") == "minutes" else "agenda"
         if options.get("meeting"):
             meeting = plan.meetings.filter(number=options["meeting"]).first()
             if meeting is None:
                 raise ValueError(f"第{options['meeting']}回の協議会がありません。")
-        pdf = render_packet(plan, as_of=as_of or timezone.localdate(), sections=chosen, meeting=meeting, variant=variant)
+        pdf = render_packet(
+            plan, as_of=as_of or timezone.localdate(), sections=chosen, meeting=meeting, variant=variant, provisional=bool(provisional)
+        )
         name = self.filename(plan, "pdf")
         if meeting is not None:
             name = name.replace(".pdf", f"_{meeting.number}_{variant}.pdf")
