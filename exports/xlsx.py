@@ -56,7 +56,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 NUMBER = Alignment(horizontal="right", vertical="top")
 COUNT_FORMAT = "#,##0"
 RATE_FORMAT = "0.0%"
-PROVISIONAL_NOTE = "「速報」＝網掛け・斜体の値は、提出済・未承認の月を含む速報値です。承認により変わることがあります。"
+PROVISIONAL_NOTE = "網掛け・斜体の値は速報値（提出済・未承認の月を含む）で、承認により変わることがあります。"
 _BAD_TITLE = str.maketrans({c: "・" for c in "[]:*?/\\"})
 MONTH_WIDTH = 4.6
 
@@ -291,8 +291,8 @@ def _excel(kind, value):
 def _data_title(data) -> str:
     """What the figures are: 確定値 up to the cut-off, or with 速報値 (and how they are marked)."""
     if getattr(data, "provisional", False):
-        return f"{data.basis_label} {PROVISIONAL_NOTE}"
-    return data.basis_label
+        return f"速報値を含む（{data.cutoff_label}）。{PROVISIONAL_NOTE}"
+    return f"確定値（{data.cutoff_label}）"
 
 
 def _tree_rows(tree, keep: set | None = None):
