@@ -13,7 +13,8 @@ from core import locking
 from core.access import requires_any
 from core.tenancy import working_plan
 
-MENU_PERMISSIONS = ("import_data", "manage_municipal")
+# Who may use the import pages at all (the menu reads it from the views); each kind has its own (imports/kinds.py).
+IMPORTERS = ("import_data", "manage_municipal")
 
 
 def _plan(request, kind, fiscal_year, *, create=False):
@@ -23,7 +24,7 @@ def _plan(request, kind, fiscal_year, *, create=False):
     return plan
 
 
-@requires_any(*MENU_PERMISSIONS)
+@requires_any(*IMPORTERS)
 def menu(request):
     plan = working_plan(request.platform)
     runs = ImportRun.objects.filter(platform=request.platform).select_related("user")[:20]
@@ -34,7 +35,7 @@ def menu(request):
 
 
 @require_POST
-@requires_any(*MENU_PERMISSIONS)
+@requires_any(*IMPORTERS)
 def upload(request, kind_id):
     kind = get_kind(request.user, kind_id)
     form = UploadForm(request.POST, request.FILES, per_plan=kind.per_plan)
@@ -53,14 +54,14 @@ def _run(request, pk):
     return run, get_kind(request.user, run.kind)
 
 
-@requires_any(*MENU_PERMISSIONS)
+@requires_any(*IMPORTERS)
 def run_detail(request, pk):
     run, kind = _run(request, pk)
     return render(request, "imports/run.html", {"run": run, "kind": kind})
 
 
 @require_POST
-@requires_any(*MENU_PERMISSIONS)
+@requires_any(*IMPORTERS)
 def confirm(request, pk):
     run, kind = _run(request, pk)
     # Locked, so that a double click or a second secretariat member cannot import the file twice.
@@ -78,7 +79,7 @@ def confirm(request, pk):
 
 
 @require_POST
-@requires_any(*MENU_PERMISSIONS)
+@requires_any(*IMPORTERS)
 def discard(request, pk):
     run, _ = _run(request, pk)
     if services.discard(locking.lock(run)):
@@ -86,7 +87,7 @@ def discard(request, pk):
     return redirect("imports:menu")
 
 
-@requires_any(*MENU_PERMISSIONS)
+@requires_any(*IMPORTERS)
 def sheet(request, kind_id, what):
     """The template (見出しだけ) or the current data, in the same columns, for a round trip."""
     kind = get_kind(request.user, kind_id)

@@ -1,10 +1,11 @@
 from django import forms
 
+from core.locking import VersionedFormMixin
 from plans.models import ProgressReport, ProgressSummary
 
 
-class ProgressReportForm(forms.ModelForm):
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+class ProgressReportForm(VersionedFormMixin, forms.ModelForm):
+    """Saved by plans/progress.py save_report, which checks the version the form carried."""
 
     class Meta:
         model = ProgressReport
