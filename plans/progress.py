@@ -29,10 +29,6 @@ def can_view(user, report: ProgressReport) -> bool:
     return report.review_status != Review.DRAFT
 
 
-def is_editable_by_body(report: ProgressReport) -> bool:
-    return report.is_editable
-
-
 STALE = "他の利用者が先にこの報告を更新しました。入力内容は残しています。最新の内容を確かめてから、もう一度保存してください。"
 
 

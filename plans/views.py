@@ -18,6 +18,7 @@ from kpi.confirmation import CONFIRMED, basis_caption, basis_for, confirmed_thro
 from plans.roadmap import attach_kpi_results, filter_tree, roadmap_tree
 from core.access import may, requires_any, require
 from core.audit import history_entries
+from core.states import by_name
 
 
 def _plan(request, fiscal_year):
@@ -121,7 +122,7 @@ def report_edit(request, fiscal_year, measure_id, period_id):
     report = ProgressReport.objects.filter(measure=measure, period=period, member_body=body).first() or ProgressReport(
         measure=measure, period=period, member_body=body
     )
-    editable = progress.is_editable_by_body(report)
+    editable = report.is_editable
     form = ProgressReportForm(request.POST or None, instance=report, initial={"version": report.version})
     if request.method == "POST":
         if not editable:
@@ -189,7 +190,7 @@ def report_review(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, {"comment": "コメントを記入しました。", "accept": "報告を確認済にしました。", "return": "報告を差し戻しました。"}[action])
+        messages.success(request, by_name(ProgressReport.ACTIONS, action).done)
     return redirect("plans:report_detail", report.pk)
 
 
