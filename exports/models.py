@@ -1,6 +1,9 @@
 """The download log: who took which file, when (秘密の保持: materials must be traceable)."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from core.tenancy import PlatformOwned
 
@@ -58,3 +61,11 @@ class ExportJob(PlatformOwned, models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    # A worker polls the queue every second or so; a job still waiting after this has none.
+    WORKER_WAIT = timedelta(minutes=1)
+
+    @property
+    def is_waiting_for_worker(self) -> bool:
+        """Still 待機中 a minute after it was asked for: no worker is running (`manage.py db_worker`)."""
+        return self.status == self.Status.QUEUED and timezone.now() - self.created_at > self.WORKER_WAIT

@@ -6,12 +6,14 @@ the same gathering functions as the screens, so a file never holds more than the
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
 from django.utils import timezone
 
-from exports.csv import render_csv
+from exports.csv import ENCODINGS, render_csv
 from exports.data import gather
+from exports.forms import CheckboxList
 from exports.xlsx import render_progress_workbook
-from kpi.confirmation import counted_figures, export_provisional, status_label
+from kpi.confirmation import UNCONFIRMED, counted_figures, export_provisional, status_label
 from kpi.models import KpiFigure
 from plans.models import ProgressReport
 from core.access import may, restriction
@@ -32,9 +34,27 @@ class Export:
     name: str
     description: str = ""
     permission: str
-    takes_encoding = False
     background = False  # offered as a background job too (files that take a while)
-    sections: list = []  # optional parts the user may leave out: (id, title)
+    shows_figures = False  # holds KPI figures, so it may include 速報値 for those who may see them
+
+    def export_form_fields(self, plan, user) -> dict[str, forms.Field]:
+        """The choices this export offers, as form fields (pretix's `export_form_fields`).
+
+        The exports page draws them and the download and the background job read them back
+        (exports/forms.py), so neither knows any export by name; `options` turns the cleaned
+        values into render's keyword options.
+        """
+        fields = {}
+        if self.shows_figures and may(user, UNCONFIRMED):
+            fields["provisional"] = forms.BooleanField(
+                label="速報値（未承認）を含める", required=False,
+                help_text="提出済・未承認の月の値も、「速報」の印を付けて含めます。既定は確定値（承認済）のみです。",
+            )
+        return fields
+
+    def options(self, cleaned_data: dict) -> dict:
+        # An empty choice leaves render's default.
+        return {name: value for name, value in cleaned_data.items() if value not in ("", None)}
 
     def render(self, plan, *, encoding: str = "utf-8-sig", as_of: date | None = None, **options) -> ExportFile:
         raise NotImplementedError
@@ -62,6 +82,7 @@ class ProgressWorkbook(Export):
     description = "工程表（ＫＰＩごとに１行、月別実績・累計・達成率は数値）、ＫＰＩ一覧（並べ替え・集計用）、構成員ごとのシート。A4横で読める大きさに印刷。"
     permission = "view_figures"
     background = True
+    shows_figures = True
 
     def render(self, plan, *, encoding="utf-8-sig", as_of=None, provisional=False, **options):
         # 速報値 only when asked for and the taker may see them (checked here too, not only by the caller).
@@ -74,8 +95,13 @@ class ProgressWorkbook(Export):
 class CsvExport(Export):
     """A table as CSV for Excel; subclasses give the header and the rows."""
 
-    takes_encoding = True
     header: list[str] = []
+
+    def export_form_fields(self, plan, user):
+        return {
+            "encoding": forms.ChoiceField(label="文字コード", choices=list(ENCODINGS.items()), initial="utf-8-sig", required=False),
+            **super().export_form_fields(plan, user),
+        }
 
     def rows(self, plan, *, user=None, provisional=False):
         """`user`: who takes the file (None: the command line); a file never holds more than their screen."""
@@ -92,6 +118,7 @@ class FiguresCsv(CsvExport):
     name = "ＫＰＩ月次実績（CSV）"
     description = "指標・入力機関・月ごとの実績。確定値（承認済の月）のみ、または速報値（提出済・未承認）を含めて。状況の列に「確定」「速報」。Excel で開ける UTF-8（BOM付き）または Shift_JIS。"
     permission = "view_figures"
+    shows_figures = True
     header = ["年度", "指標", "入力機関", "対象月", "状況", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
 
     def rows(self, plan, *, user=None, provisional=False):
@@ -141,6 +168,28 @@ class MeetingPacket(Export):
     description = "表紙・目次・構成員名簿・役割分担・事業実施計画・類型別の目標・工程表と月別実績・ＫＰＩのグラフ・市町村ＰＦ・政策提案（資料番号付き）。確定値（速報値を含めると印付き）。A4、ページ番号・秘密の保持の表示付き。"
     permission = "manage_meetings"
     background = True
+    shows_figures = True
+
+    def export_form_fields(self, plan, user):
+        from core.wareki import wareki_date
+
+        meetings = [(str(m.number), f"第{m.number}回（{wareki_date(m.held_on)}）") for m in plan.meetings.order_by("number")]
+        return {
+            # "section", as the meeting page and links have always sent it.
+            "section": forms.MultipleChoiceField(
+                label="含める章", choices=self.sections, initial=[id for id, _ in self.sections], required=False, widget=CheckboxList,
+            ),
+            "meeting": forms.ChoiceField(label="協議会の次第・出席者名簿", choices=[("", "含めない"), *meetings], required=False),
+            "variant": forms.ChoiceField(
+                label="協議会の資料の版", choices=[("agenda", "次第版（開催前）"), ("minutes", "議事概要版（開催後）")], required=False,
+            ),
+            **super().export_form_fields(plan, user),
+        }
+
+    def options(self, cleaned_data):
+        options = super().options(cleaned_data)
+        options["sections"] = options.pop("section", [])
+        return options
 
     @property
     def sections(self):

@@ -3,7 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from exports.csv import ENCODINGS
+from exports.forms import ExportForm
 from exports.models import ExportJob, ExportLog
 from exports.registry import REGISTRY, available
 from exports.services import fail_interrupted, render_and_log
@@ -14,30 +14,43 @@ from core.access import may, requires_any, require
 @requires_any("view_plan", "view_figures")
 def menu(request, fiscal_year):
     plan = get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
+    return _menu(request, plan)
+
+
+def _menu(request, plan, invalid=None, status=200):
+    """The exports the user may take, each with its form; `invalid` is a form sent back with its errors."""
     logs = None
     if may(request.user, "manage_meetings"):
         logs = ExportLog.objects.filter(platform=request.platform).select_related("user")[:20]
     jobs = list(ExportJob.objects.filter(platform=request.platform, user=request.user)[:5])
     fail_interrupted(jobs)
-    return render(
-        request, "exports/menu.html",
-        {"plan": plan, "exports": available(request.user), "encodings": ENCODINGS, "logs": logs, "jobs": jobs},
-    )
+    for job in jobs:
+        job.export = REGISTRY.get(job.export_id)
+    forms = [
+        invalid if invalid is not None and invalid.export is export else ExportForm(export, plan, request.user)
+        for export in available(request.user)
+    ]
+    return render(request, "exports/menu.html", {"plan": plan, "forms": forms, "logs": logs, "jobs": jobs}, status=status)
 
 
-@requires_any("view_plan", "view_figures")
-def download(request, fiscal_year, export_id):
+def _chosen(request, fiscal_year, export_id):
+    """The plan, the export and the user's choices for it, checked by the export's own form."""
     plan = get_object_or_404(request.platform.plans.select_related("platform"), fiscal_year=fiscal_year)
     export = REGISTRY.get(export_id)
     if export is None:
         raise Http404
     require(request.user, export.permission)
     # GET for links and scripts; POST from the exports menu, whose one form also starts background jobs.
-    params = request.POST if request.method == "POST" else request.GET
-    encoding = params.get("encoding", "utf-8-sig")
-    if encoding not in ENCODINGS:
-        encoding = "utf-8-sig"
-    file = render_and_log(export.id, plan, user=request.user, encoding=encoding, sections=params.getlist("section"))
+    form = ExportForm(export, plan, request.user, request.POST if request.method == "POST" else request.GET)
+    return plan, export, form
+
+
+@requires_any("view_plan", "view_figures")
+def download(request, fiscal_year, export_id):
+    plan, export, form = _chosen(request, fiscal_year, export_id)
+    if not form.is_valid():
+        return _menu(request, plan, invalid=form, status=400)
+    file = render_and_log(export.id, plan, user=request.user, **form.options())
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
@@ -46,21 +59,15 @@ def download(request, fiscal_year, export_id):
 @require_POST
 @requires_any("view_plan", "view_figures")
 def start(request, fiscal_year, export_id):
-    plan = get_object_or_404(request.platform.plans, fiscal_year=fiscal_year)
-    export = REGISTRY.get(export_id)
-    if export is None:
-        raise Http404
-    require(request.user, export.permission)
-    encoding = request.POST.get("encoding", "utf-8-sig")
+    plan, export, form = _chosen(request, fiscal_year, export_id)
+    if not form.is_valid():
+        return _menu(request, plan, invalid=form, status=400)
+    # The job keeps render's options as chosen; the worker renders them for this user (exports/tasks.py).
+    options = form.options()
     job = ExportJob.objects.create(
         platform=request.platform, user=request.user, export_id=export.id, fiscal_year=plan.fiscal_year,
-        encoding=encoding if encoding in ENCODINGS else "utf-8-sig", options={
-            "sections": request.POST.getlist("section"),
-            "meeting": request.POST.get("meeting", ""),
-            "variant": request.POST.get("variant", ""),
-        },
+        encoding=options.pop("encoding", "utf-8-sig"), options=options,
     )
-
     return _enqueue(job)
 
 

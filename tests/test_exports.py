@@ -1,5 +1,6 @@
 """Exports read back: the Excel progress report, CSV in both encodings, the registry and the download log."""
 import io
+import re
 import subprocess
 from datetime import date
 from decimal import Decimal
@@ -188,3 +189,152 @@ def test_libreoffice_opens_the_excel_report_as_it_is(client, lead_user, figures,
     kpi_sheet = (tmp_path / "report-ＫＰＩ.csv").read_text(encoding="utf-8")
     assert "ハローワークにおける紹介就職件数" in kpi_sheet
     assert "1,500" in kpi_sheet or "1500" in kpi_sheet
+
+
+# --- The exports page draws each export's own form fields --------------------------------------
+
+
+def _menu(client, user):
+    client.force_login(user)
+    return client.get(reverse("exports:menu", args=[2025])).content.decode()
+
+
+def _section(html, export_id):
+    """The part of the exports page that belongs to one export."""
+    start = html.index(f'aria-labelledby="export-{export_id}"')
+    return html[start:html.find("</section>", start)]
+
+
+def test_each_export_offers_its_own_choices(client, lead_user, plan2025):
+    from meetings.models import Meeting
+
+    Meeting.objects.create(plan=plan2025, number=2, held_on=date(2025, 10, 1))
+    html = _menu(client, lead_user)
+    packet = _section(html, "meeting_packet")
+    assert 'name="section" value="proposals" checked' in packet
+    assert 'name="meeting"' in packet and "第2回（令和7年10月1日）" in packet and "次第版（開催前）" in packet
+    assert 'name="encoding"' not in packet
+    for csv_export in ("figures_csv", "progress_csv"):
+        assert 'name="encoding"' in _section(html, csv_export) and 'name="section"' not in _section(html, csv_export)
+    # 速報値 are offered where figures are shown, to the secretariat who may see them.
+    for export_id in ("progress_xlsx", "figures_csv", "meeting_packet"):
+        assert "速報値（未承認）を含める" in _section(html, export_id), export_id
+    assert "速報値" not in _section(html, "progress_csv")
+    assert len(set(re.findall(r'id="([^"]+)"', html))) == len(re.findall(r'id="([^"]+)"', html))  # ids unique on the page
+
+
+def test_readers_are_not_offered_provisional_figures(client, observer_user, chair_user):
+    for user in (observer_user, chair_user):
+        html = _menu(client, user)
+        assert "ＫＰＩ月次実績（CSV）" in html and "速報値（未承認）を含める" not in html
+
+
+class _Spy:
+    """Stands in for an export's render: records the options it was given."""
+
+    def __init__(self, export, monkeypatch):
+        self.calls = []
+        original = export.render
+
+        def render(plan, **options):
+            self.calls.append(options)
+            return original(plan, **options)
+
+        monkeypatch.setattr(export, "render", render)
+
+
+def test_the_provisional_choice_reaches_render_only_for_those_who_may_see_it(client, lead_user, observer_user, figures, monkeypatch):
+    spy = _Spy(REGISTRY["figures_csv"], monkeypatch)
+    client.force_login(lead_user)
+    client.post(reverse("exports:download", args=[2025, "figures_csv"]), {"encoding": "cp932", "provisional": "on"})
+    client.post(reverse("exports:download", args=[2025, "figures_csv"]), {"encoding": "utf-8-sig"})
+    client.force_login(observer_user)
+    response = client.post(reverse("exports:download", args=[2025, "figures_csv"]), {"provisional": "on"})
+    assert response.status_code == 200
+    assert [(c["encoding"], c["provisional"]) for c in spy.calls] == [("cp932", True), ("utf-8-sig", False), ("utf-8-sig", False)]
+
+
+def test_a_background_job_keeps_the_choices_and_the_worker_renders_them(client, lead_user, figures, monkeypatch, settings, tmp_path):
+    from exports.models import ExportJob
+    from exports.tasks import generate_export
+
+    settings.MEDIA_ROOT = tmp_path
+    spy = _Spy(REGISTRY["progress_xlsx"], monkeypatch)
+    client.force_login(lead_user)
+    client.post(reverse("exports:start", args=[2025, "progress_xlsx"]), {"provisional": "on"})
+    job = ExportJob.objects.get()
+    assert job.options == {"provisional": True}
+    generate_export.call(job.pk)
+    assert spy.calls[0]["provisional"] is True and spy.calls[0]["user"] == lead_user
+    # A requester who lost the right to see 速報値 meanwhile gets confirmed figures only.
+    job.user.access_roles.set(AccessRole.objects.filter(platform=job.platform, code="observer"))
+    generate_export.call(job.pk)
+    assert spy.calls[1]["provisional"] is False
+
+
+def test_a_new_export_with_its_own_field_needs_no_change_to_the_views(client, lead_user, plan2025, monkeypatch, settings, tmp_path):
+    from django import forms
+
+    from exports.models import ExportJob
+    from exports.registry import Export, ExportFile
+
+    class Colours(Export):
+        id = "colours"
+        name = "色見本"
+        permission = "view_plan"
+        background = True
+
+        def export_form_fields(self, plan, user):
+            return {"colour": forms.ChoiceField(label="色", choices=[("red", "赤"), ("blue", "青")]), **super().export_form_fields(plan, user)}
+
+        def render(self, plan, *, encoding="utf-8-sig", as_of=None, colour="", **options):
+            return ExportFile(self.filename(plan, "txt"), "text/plain", colour.encode())
+
+    monkeypatch.setitem(REGISTRY, "colours", Colours())
+    html = _section(_menu(client, lead_user), "colours")
+    assert '<label for="colours-colour">色' in html and 'value="blue">青' in html
+    response = client.post(reverse("exports:download", args=[2025, "colours"]), {"colour": "blue"})
+    assert response.content == b"blue"
+    client.post(reverse("exports:start", args=[2025, "colours"]), {"colour": "red"})
+    assert ExportJob.objects.get().options == {"colour": "red"}
+    # A choice the export does not offer is refused on the exports page, and nothing is made.
+    response = client.post(reverse("exports:start", args=[2025, "colours"]), {"colour": "green"})
+    assert response.status_code == 400 and "選んだ内容を確認してください" in response.content.decode()
+    assert ExportJob.objects.count() == 1
+
+
+def test_a_meeting_of_another_year_is_refused_before_any_job_is_made(client, lead_user, plan2025):
+    from exports.models import ExportJob
+
+    client.force_login(lead_user)
+    response = client.post(reverse("exports:start", args=[2025, "meeting_packet"]), {"meeting": "9", "variant": "agenda"})
+    assert response.status_code == 400 and not ExportJob.objects.exists()
+    assert "正しく選択してください" in _section(response.content.decode(), "meeting_packet")
+
+
+def test_a_job_no_worker_has_picked_up_says_so_after_a_minute(client, lead_user, plan2025):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from exports.models import ExportJob
+
+    job = ExportJob.objects.create(platform=plan2025.platform, user=lead_user, export_id="meeting_packet", fiscal_year=2025)
+    client.force_login(lead_user)
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "待機中" in page and "ワーカー" not in page and 'content="2"' in page
+    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=61))
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "1分以上たっても作成が始まりません" in page and "manage.py db_worker" in page
+    assert 'http-equiv="refresh"' in page  # still watching: the job is made once a worker starts
+    assert "作成が始まりません" in _menu(client, lead_user)
+    # A job a worker has started is not "waiting for a worker", however long it takes.
+    ExportJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
+    assert "1分以上" not in client.get(reverse("exports:job", args=[job.pk])).content.decode()
+
+
+def test_the_command_line_asks_for_provisional_figures_explicitly(tmp_path, gunma, figures, monkeypatch):
+    spy = _Spy(REGISTRY["figures_csv"], monkeypatch)
+    for extra in ([], ["--provisional"]):
+        call_command("export", "figures_csv", "--platform", "gunma", "--fiscal-year", "2025", "--output", str(tmp_path / "f.csv"), *extra, stdout=io.StringIO())
+    assert [c["provisional"] for c in spy.calls] == [False, True]
