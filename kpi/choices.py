@@ -7,6 +7,8 @@ from django.db import models
 
 
 class MeasureType(models.TextChoices):
+    """Each value has its class in kpi.kinds (tests/test_kinds.py fails for a value without one)."""
+
     COUNT = "count", "件数"
     RATE = "rate", "率（分子／分母）"
     QUALITATIVE = "qualitative", "定性"
