@@ -14,7 +14,6 @@ from kpi.models import FigureSubmission, Kpi
 from kpi.reporting import ReportingMatrix, reporting_matrix
 from kpi.services import plan_results
 from core import freshness
-from plans.models import ROADMAP_KPIS
 
 # The marks counted in the summary line; 対象外 is left out as it is not a judgement.
 SUMMARY_OUTLOOKS = (Outlook.ON_TRACK, Outlook.AT_RISK, Outlook.OFF_TRACK, Outlook.NO_DATA)
@@ -138,8 +137,9 @@ def kpi_lines(plan, as_of: date, basis: Basis = CONFIRMED) -> list[KpiLine]:
     from the figures that count on `basis` (kpi.confirmation)."""
     results = plan_results(plan, as_of, basis)
     # Sections nest at most three deep (項目 → (1) → ア), so two parents reach the top.
-    # A goal component's KPI is shown with its goal (plans/_headline_goal.html), not again here.
-    kpis = Kpi.objects.filter(ROADMAP_KPIS, pk__in=list(results)).select_related("measure__section__parent__parent")
+    # A numeric goal's part (plans.GoalComponent, by its reverse relation: kpi sits below plans) is
+    # shown with its goal (plans/_headline_goal.html), not again among the KPIs.
+    kpis = Kpi.objects.filter(goal_component__isnull=True, pk__in=list(results)).select_related("measure__section__parent__parent")
     return [
         KpiLine(kpi, results[kpi.pk].achievement, results[kpi.pk].provisional) for kpi in sorted(kpis, key=_roadmap_position)
     ]

@@ -14,17 +14,9 @@ def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) ->
     Values scatter around the pro-rated target so that the dashboard shows every outlook;
     a sub-count is kept below its parent, as the rule requires.
     """
-    from plans.models import GoalComponent
-
     rng = random.Random(seed if seed is not None else plan.fiscal_year)
     kpis = Kpi.objects.filter(measure__section__plan=plan).prefetch_related("reporting_bodies").order_by("parent_id", "id")
-    # A numeric goal's parts often have no target of their own (Gunma's plan gives only the sum):
-    # the demo gives each a share of the goal's yearly target, the first part (the bureau) the most.
-    goal_shares = {}
-    for component in GoalComponent.objects.filter(goal__plan=plan).select_related("goal").prefetch_related("goal__components"):
-        parts = list(component.goal.components.all())
-        weights = [Decimal(1) / (i + 1) ** 3 for i in range(len(parts))]
-        goal_shares[component.kpi_id] = component.goal.target * weights[parts.index(component)] / sum(weights)
+    goal_shares = _goal_shares(kpis)
     figures = []
     parent_values = {}
     for kpi in sorted(kpis, key=lambda k: k.parent_id is not None):
@@ -55,6 +47,24 @@ def generate_demo_figures(plan, *, months: int = 12, seed: int | None = None) ->
     with audit_scope():
         bulk_create_audited(figures, KpiFigure)
     return len(figures)
+
+
+def _goal_shares(kpis) -> dict:
+    """KPI id → a yearly figure to aim at for the parts of a numeric goal (plans.GoalComponent, reached
+    through its reverse relation: kpi sits below plans). Such parts often have no target of their own
+    (Gunma's plan gives only the sum), so the demo shares the goal's target, the first part the most."""
+    rows = kpis.filter(goal_component__isnull=False).values(
+        "pk", "goal_component__goal_id", "goal_component__goal__target", "goal_component__order", "goal_component__id"
+    )
+    by_goal = {}
+    for row in sorted(rows, key=lambda r: (r["goal_component__order"], r["goal_component__id"])):
+        by_goal.setdefault(row["goal_component__goal_id"], []).append(row)
+    shares = {}
+    for parts in by_goal.values():
+        weights = [Decimal(1) / (i + 1) ** 3 for i in range(len(parts))]
+        for row, weight in zip(parts, weights):
+            shares[row["pk"]] = row["goal_component__goal__target"] * weight / sum(weights)
+    return shares
 
 
 def generate_demo_submissions(plan) -> int:
