@@ -282,3 +282,38 @@ def test_the_chosen_sections_go_with_the_download_and_the_background_job(client,
     assert "政策提案" in text and "構成員名簿" not in text
     client.post(reverse("exports:start", args=[2025, "meeting_packet"]), {"section": ["roadmap", "charts"]})
     assert ExportJob.objects.get().options["sections"] == ["roadmap", "charts"]
+
+
+def test_the_packet_s_queries_do_not_grow_with_the_data(council, plan2025, gunma, bureau, placements):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exports.packet import SECTION_IDS, packet_context
+
+    meeting = Meeting.objects.get(plan=plan2025, number=1)
+    qualitative = Kpi.objects.get(measure__section__plan=plan2025, measure_type="qualitative")
+    welfare = gunma.member_bodies.get(name="群馬県（健康福祉部）")
+    measures = list(Measure.objects.filter(section__plan=plan2025))
+
+    def grow(months):
+        for month in months:
+            figure(placements, bureau, date(2025, month, 1), value=100 + month)
+            figure(qualitative, welfare, date(2025, month, 1), text_value=f"{month}月の記述")
+            item = AgendaItem.objects.create(meeting=meeting, order=10 + month, title=f"{month}月の議題")
+            item.measures.set(measures[:month])
+            item.proposals.set(PolicyProposal.objects.all())
+            for body in gunma.member_bodies.exclude(membership="partner"):
+                Representative.objects.create(member_body=body, title="随行", name=f"見本 {body.pk}-{month}", is_primary=False)
+        meeting.attendees.all().delete()
+        attendees_from_members(meeting)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            packet_context(plan2025, as_of=date(2025, 9, 30), sections=SECTION_IDS, meeting=meeting, variant="minutes")
+        return len(captured)
+
+    grow([4])
+    queries()  # the first build also fills the process's caches (platform names, roles)
+    before = queries()
+    grow([5, 6, 7])
+    assert queries() == before
