@@ -50,9 +50,11 @@ def national_overview(as_of: date) -> list[PlatformLine]:
         plans_by_platform.setdefault(plan.platform_id, []).append(plan)
     chosen = {p.pk: working_plan(p, as_of, plans=plans_by_platform.get(p.pk, [])) for p in platforms}
     plans = [plan for plan in chosen.values() if plan is not None]
+    matrices = reporting_matrices(plans, as_of)
+    # Confirmed values only; each plan's cut-off comes from its matrix (no query).
+    cutoffs = {plan.pk: confirmed_through_matrix(matrices[plan.pk]) for plan in plans}
     achievements = plans_achievements(plans, as_of)
     goals = plans_headline_progress(plans, as_of)
-    matrices = reporting_matrices(plans, as_of)
     lines = []
     for platform in platforms:
         plan = chosen[platform.pk]
@@ -60,6 +62,6 @@ def national_overview(as_of: date) -> list[PlatformLine]:
         shown_with_goals = {c.component.kpi_id for g in goals[plan.pk] for c in g.components} if plan else set()
         outlooks = Counter(a.outlook for pk, a in achievements[plan.pk].items() if pk not in shown_with_goals) if plan else Counter()
         rate = matrices[plan.pk].overall_rate if plan else None
-        confirmed = confirmed_through_matrix(matrices[plan.pk]) if plan else None
+        confirmed = cutoffs[plan.pk] if plan else None
         lines.append(PlatformLine(platform, plan, outlooks, rate, confirmed, goals=goals[plan.pk] if plan else []))
     return lines

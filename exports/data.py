@@ -9,12 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi.confirmation import PROVISIONAL_NOTE, confirmed_through, counted_figures, cutoff_label
+from kpi.confirmation import PROVISIONAL_NOTE, confirmed_through, counted_figures, cutoff_label, judged_months
 from kpi.models import Kpi, KpiFigure
 from kpi.services import kpi_result, monthly_provisional, monthly_totals
 from plans.progress import latest_statuses, measure_bodies
 from plans.roadmap import roadmap_tree
-from core.fiscal import fiscal_months, months_ended
+from core.fiscal import fiscal_months
 
 
 @dataclass
@@ -23,7 +23,7 @@ class KpiRow:
     measure_code: str
     monthly: list  # 12 values (April first) from counted figures: a count, a rate in %, or None
     achievement: object  # from counted figures only
-    monthly_provisional: list = field(default_factory=lambda: [False] * 12)  # True: that month includes 速報値
+    monthly_provisional: list = field(default_factory=lambda: [False] * 12)  # True: that month includes 速報値 (submitted, unapproved)
     provisional: bool = False  # the achievement to date includes 速報値
     figures: list = field(default_factory=list)  # the counted figures (with `submission_status`), e.g. a qualitative KPI's texts
 
@@ -74,15 +74,17 @@ def gather(plan, as_of: date, provisional: bool = False) -> ProgressData:
     """Everything the files show; `provisional` includes submitted, unapproved figures (marked).
     The caller decides whether its user may have them (kpi.confirmation.export_provisional)."""
     provisional = bool(provisional)
+    cutoff = confirmed_through(plan)
     tree = roadmap_tree(plan)
     statuses = latest_statuses(plan)
     figures = defaultdict(list)
     counted = counted_figures(KpiFigure.objects.filter(kpi__measure__section__plan=plan), provisional).only(
         "kpi_id", "member_body_id", "month", "value", "numerator", "denominator", "text_value", "yes_no"
     )
-    for figure in counted.order_by("month", "member_body_id"):
+    all_figures = list(counted.order_by("month", "member_body_id"))
+    for figure in all_figures:
         figures[figure.kpi_id].append(figure)
-    elapsed = months_ended(plan.fiscal_year, as_of)
+    elapsed = judged_months(plan.fiscal_year, as_of, all_figures)
     sections = {}
     for root in tree:
         for node in root.walk():
@@ -114,5 +116,5 @@ def gather(plan, as_of: date, provisional: bool = False) -> ProgressData:
     ordered = dict(sorted(by_body.items(), key=lambda item: (item[0].order, item[0].name)))
     return ProgressData(
         plan=plan, as_of=as_of, tree=tree, kpi_rows=kpi_rows, body_measures=ordered,
-        provisional=provisional, confirmed_through=confirmed_through(plan),
+        provisional=provisional, confirmed_through=cutoff,
     )

@@ -5,6 +5,11 @@ submission (kpi.models.FigureSubmission) and 速報 while it is submitted and no
 Draft, returned and never-submitted months count nowhere: no total, no achievement, no chart,
 no file (they stay visible in the entering body's own entry grid).
 
+A plan's cut-off (確定: "令和8年1月分まで確定") is the last month, from April on, that every reporting
+body has had approved; every output states it. Achievement to date is judged over the months
+with counted values (judged_months), so that a month still awaiting approval is not owed in the
+target while it is missing from the actual.
+
 Who may see what is not yet confirmed is asked of core.access.may: the holders of
 `view_unconfirmed_figures` (the secretariat) for every body, and a body's own staff
 (`enter_own_figures` on their body) for their own figures.
@@ -12,7 +17,7 @@ Who may see what is not yet confirmed is asked of core.access.may: the holders o
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from core.access import may
 from core.wareki import era_year, format_era_year
@@ -101,6 +106,25 @@ def status_label(figure) -> str:
     return PROVISIONAL_LABEL if is_provisional(figure) else CONFIRMED_LABEL
 
 
+def judged_months(fiscal_year: int, as_of: date, figures) -> int:
+    """How many months (from April) achievement is judged over: the months ended by `as_of`, but no
+    later than the last month with a counted value in the plan. Approval lags behind the month's end,
+    so that a month nobody's figures count for yet is not owed in the target either."""
+    from core.fiscal import fiscal_month_index, months_ended
+
+    last = max((fiscal_month_index(f.month) for f in figures if has_value(f)), default=0)
+    return min(months_ended(fiscal_year, as_of), last)
+
+
+def has_value(figure) -> bool:
+    """Whether a figure holds anything (fields deferred by `.only()` are not loaded to find out)."""
+    return any(
+        getattr(figure, name, None) not in (None, "")
+        for name in ("value", "numerator", "denominator", "text_value", "yes_no")
+        if name in figure.__dict__
+    )
+
+
 # --- who may see what is not confirmed ----------------------------------------------------------
 
 def may_see_unconfirmed(user, body=None) -> bool:
@@ -158,27 +182,43 @@ def confirmed_through_matrix(matrix) -> date | None:
 
 
 def confirmed_through(plan) -> date | None:
-    """The plan's cut-off in one query: the approved submissions of the reporting bodies, each row
-    carrying how many bodies report (so that the bodies themselves need no query of their own)."""
+    """The plan's cut-off, in one query."""
+    return confirmed_through_plans([plan])[plan.pk]
+
+
+def confirmed_through_plans(plans) -> dict[int, date | None]:
+    """Plan id → cut-off, in one query whatever the number of plans: the approved submissions of
+    the reporting bodies by plan and month, each row carrying how many bodies report to its plan
+    (so that the bodies themselves need no query of their own)."""
     from core.fiscal import fiscal_months
 
+    plans = list(plans)
     through = Kpi.reporting_bodies.through
-    reporting = through.objects.filter(kpi__measure__section__plan_id=plan.pk)
     bodies_total = Subquery(
-        reporting.values("kpi__measure__section__plan_id").annotate(n=Count("memberbody_id", distinct=True)).values("n")[:1]
+        through.objects.filter(kpi__measure__section__plan_id=OuterRef("plan_id"))
+        .values("kpi__measure__section__plan_id")
+        .annotate(n=Count("memberbody_id", distinct=True))
+        .values("n")[:1]
+    )
+    reporting = through.objects.filter(
+        kpi__measure__section__plan_id=OuterRef("plan_id"), memberbody_id=OuterRef("member_body_id")
     )
     rows = (
-        FigureSubmission.objects.filter(plan_id=plan.pk, status=APPROVED, member_body_id__in=reporting.values("memberbody_id"))
-        .values("month")
+        FigureSubmission.objects.filter(plan__in=[p.pk for p in plans], status=APPROVED)
+        .filter(Exists(reporting))
+        .values("plan_id", "month")
         .annotate(approved=Count("member_body_id", distinct=True), total=bodies_total)
     )
-    complete = {row["month"] for row in rows if row["approved"] == row["total"]}
-    last = None
-    for month in fiscal_months(plan.fiscal_year):
-        if month not in complete:
-            break
-        last = month
-    return last
+    complete = {(row["plan_id"], row["month"]) for row in rows if row["approved"] == row["total"]}
+    result = {}
+    for plan in plans:
+        last = None
+        for month in fiscal_months(plan.fiscal_year):
+            if (plan.pk, month) not in complete:
+                break
+            last = month
+        result[plan.pk] = last
+    return result
 
 
 def cutoff_label(confirmed: date | None) -> str:

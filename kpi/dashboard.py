@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpi.achievement import Achievement
-from kpi.confirmation import CONFIRMED, Basis, basis_caption, confirmed_through_matrix, cutoff_label
+from kpi.confirmation import CONFIRMED, Basis, basis_caption, confirmed_through_matrix, cutoff_label, month_name
 from kpi.choices import MeasureType, Outlook
 from kpi.models import FigureSubmission, Kpi
 from kpi.reporting import ReportingMatrix, reporting_matrix
@@ -24,6 +24,7 @@ class KpiLine:
     kpi: Kpi
     achievement: Achievement
     provisional: bool = False  # the figures to date include 速報値 (submitted, not yet approved)
+    months: int = 0  # the months (from April) achievement is judged over
 
     @property
     def outlook_label(self) -> str:
@@ -67,6 +68,14 @@ class Dashboard:
     def basis_caption(self) -> str:
         """What the page says it shows: "確定値（令和8年1月分まで）" …"""
         return basis_caption(self.basis, self.confirmed_through)
+
+    @property
+    def judged_label(self) -> str:
+        """The months achievement is judged over, for the heading: "令和7年12月分まで・9か月"."""
+        months = max((line.months for line in self.kpi_lines), default=self.matrix.months_due)
+        if not months:
+            return "集計できる月なし"
+        return f"{month_name(self.matrix.months[months - 1])}分まで・{months}か月"
 
     @property
     def has_provisional(self) -> bool:
@@ -133,15 +142,16 @@ def _roadmap_position(kpi: Kpi) -> tuple:
 
 
 def kpi_lines(plan, as_of: date, basis: Basis = CONFIRMED) -> list[KpiLine]:
-    """Every KPI of the plan with its achievement over the months ended by `as_of`, in roadmap order,
-    from the figures that count on `basis` (kpi.confirmation)."""
+    """Every KPI of the plan with its achievement to date in roadmap order, from the figures that
+    count on `basis` (kpi.confirmation)."""
     results = plan_results(plan, as_of, basis)
     # Sections nest at most three deep (項目 → (1) → ア), so two parents reach the top.
     # A numeric goal's part (plans.GoalComponent, by its reverse relation: kpi sits below plans) is
     # shown with its goal (plans/_headline_goal.html), not again among the KPIs.
     kpis = Kpi.objects.filter(goal_component__isnull=True, pk__in=list(results)).select_related("measure__section__parent__parent")
     return [
-        KpiLine(kpi, results[kpi.pk].achievement, results[kpi.pk].provisional) for kpi in sorted(kpis, key=_roadmap_position)
+        KpiLine(kpi, results[kpi.pk].achievement, results[kpi.pk].provisional, results[kpi.pk].months)
+        for kpi in sorted(kpis, key=_roadmap_position)
     ]
 
 

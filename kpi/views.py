@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from kpi import workflow
 from kpi.entry import build_grid, save_comment, save_grid
-from kpi.confirmation import basis_caption, basis_for, confirmed_through, counted_figures, may_choose_provisional, may_see_unconfirmed
+from kpi.confirmation import (
+    basis_caption, basis_for, confirmed_through, counted_figures, may_choose_provisional, may_see_unconfirmed,
+)
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from core.access import may, requires_any, require
 from core.audit import history_entries
@@ -180,6 +182,7 @@ def charts(request, fiscal_year):
         .order_by("measure__section__order", "measure__order", "order", "id")
     )
     basis = basis_for(request.user, request.GET.get("provisional") == "1")
+    cutoff = confirmed_through(plan)
     figures = defaultdict(list)
     counted = counted_figures(KpiFigure.objects.filter(kpi__in=kpis), basis)
     for figure in counted.only("kpi_id", "member_body_id", "month", "value", "numerator", "denominator"):
@@ -195,6 +198,6 @@ def charts(request, fiscal_year):
         request, "kpi/charts.html",
         {
             "plan": plan, "charts": drawn, "basis": basis, "may_choose_provisional": may_choose_provisional(request.user),
-            "basis_caption": basis_caption(basis, confirmed_through(plan)),
+            "basis_caption": basis_caption(basis, cutoff),
         },
     )

@@ -62,7 +62,7 @@ def roadmap_tree(plan: BusinessPlan) -> list[SectionNode]:
 
 def attach_kpi_results(roots: list[SectionNode], plan: BusinessPlan, as_of, basis) -> None:
     """Give each measure `kpi_lines`: (KPI, achievement to date, includes 速報値) from the figures
-    that count on `basis` (kpi/confirmation.py), in the same two queries for the whole tree."""
+    that count on `basis` (kpi/confirmation.py), in two queries for the whole tree."""
     from kpi.services import plan_results
 
     results = plan_results(plan, as_of, basis)

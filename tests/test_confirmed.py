@@ -100,6 +100,14 @@ def test_only_approved_figures_count_unless_provisional_ones_are_asked_for(plan2
     assert provisional[year["consultations"].pk].actual == Decimal(444)  # July was only entered
 
 
+def test_achievement_is_judged_over_the_months_with_counted_values(plan2025, year, client, observer_user):
+    # Approval lags: a month nobody's figures count for yet is not owed in the target either.
+    assert plan_achievements(plan2025, AS_OF)[year["placements"].pk].target_to_date == Decimal(1538)  # April only
+    assert plan_achievements(plan2025, AS_OF, provisional=True)[year["placements"].pk].target_to_date == Decimal(3076)
+    html = page(client, observer_user, reverse("home"))
+    assert "ＫＰＩの達成状況（令和7年度（2025年度）・令和7年4月分まで・1か月）" in html
+
+
 def test_a_body_choosing_provisional_figures_adds_its_own_only(plan2025, year, bureau):
     own = plan_achievements(plan2025, AS_OF, provisional=Basis(own_body_id=bureau.pk))
     assert own[year["placements"].pk].actual == Decimal(3333)

@@ -125,7 +125,9 @@ def test_home_shows_achievement_marks_with_labels(client, observer_user, plan202
         kpi=kpi_named(plan2025, "公的職業訓練定員充足率（求職者支援訓練）"), member_body=bureau, month=JULY,
         numerator=Decimal(70), denominator=Decimal(100),
     )
-    for month in (APRIL, JUNE, JULY):
+    # The year is judged up to its last month with counted values (kpi.confirmation.judged_months): March.
+    KpiFigure.objects.create(kpi=kpi_named(plan2025, "新規登録者件数"), member_body=bureau, month=date(2026, 3, 1), value=0)
+    for month in (APRIL, JUNE, JULY, date(2026, 3, 1)):
         submit(plan2025, bureau, month, "approved")  # only confirmed figures count (kpi/confirmation.py)
     html = home(client, observer_user)
     assert "ＫＰＩの達成状況" in html

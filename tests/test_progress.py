@@ -7,6 +7,7 @@ from django.urls import reverse
 from kpi.models import Kpi, KpiFigure
 from plans.models import Measure, ProgressComment, ProgressReport, ProgressSummary
 from core.audit import history_entries
+from tests.factories import approve
 
 
 def measure(plan, *path, number):
@@ -143,6 +144,7 @@ def test_consolidation_lists_missing_reports_and_the_lead_summarises(client, hw_
 def test_roadmap_shows_achievement_and_latest_status_and_filters(client, deputy_user, hw_user, plan2025, hw_measure, publicity, first_period):
     kpi = Kpi.objects.get(measure=hw_measure, name="ハローワークにおける紹介就職件数")
     KpiFigure.objects.create(kpi=kpi, member_body=kpi.reporting_bodies.first(), month=date(2025, 4, 1), value=20000)
+    approve(plan2025, kpi.reporting_bodies.first(), date(2025, 4, 1))  # the roadmap shows confirmed figures
     client.force_login(hw_user)
     submit(client, hw_measure, first_period, progress="delayed")
     client.force_login(deputy_user)
