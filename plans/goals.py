@@ -2,7 +2,8 @@
 
 A goal's actual is the sum of its components' KPI figures (a body's month counts once it is
 approved, or also once submitted when provisional figures are asked for), judged as a count with a
-yearly target: pro-rated over the months ended, like any KPI on the home page.
+yearly target pro-rated over the months judged (ended, and none past the last month its figures
+count for: kpi.confirmation.judged_months), like any KPI on the home page.
 Computed for many plans at once in a constant number of queries (the national view).
 """
 from collections import defaultdict
@@ -12,11 +13,11 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from core.fiscal import fiscal_month_index, months_ended
+from core.fiscal import fiscal_month_index, fiscal_months
 from kpi.achievement import Achievement, FigureValue
 from kpi.choices import MeasureType, Outlook, TargetPeriod
 from kpi.kinds import format_achievement, kind_for
-from kpi.confirmation import as_basis, counted_figures
+from kpi.confirmation import as_basis, counted_figures, judged_months, month_name
 from kpi.models import Kpi, KpiFigure
 from plans.models import GoalComponent, NumericGoal
 
@@ -58,7 +59,8 @@ class GoalProgress:
     target_to_date: Decimal | None  # the yearly target pro-rated to the months ended
     ratio: Decimal | None  # actual ÷ target_to_date, like every KPI's 達成率 (1 = 100 %)
     outlook: str  # an Outlook value (順調・注意・遅れ・未入力)
-    months_elapsed: int
+    months_elapsed: int  # the months judged: ended, and no later than the last one the figures count for
+    through: date | None  # the last of them
     provisional: bool  # whether submitted, not yet approved months are counted (速報値)
     components: list[ComponentProgress] = field(default_factory=list)
 
@@ -72,6 +74,11 @@ class GoalProgress:
     @property
     def outlook_label(self) -> str:
         return Outlook(self.outlook).label
+
+    @property
+    def through_label(self) -> str:
+        """"令和7年12月分まで" (or "集計できる月はありません")."""
+        return f"{month_name(self.through)}分まで" if self.through else "集計できる月はありません"
 
     @property
     def has_untargeted_components(self) -> bool:
@@ -129,28 +136,32 @@ def plans_headline_progress(plans, as_of: date, provisional=False) -> dict[int, 
     result = {pk: [] for pk in plans}
     for goal in goals:
         plan = plans[goal.plan_id]
-        result[plan.pk].append(
-            _progress(goal, figures, months_ended(plan.fiscal_year, as_of), as_basis(provisional).includes_provisional)
-        )
+        own = [f for c in goal.components.all() for f in figures.get(c.kpi_id, [])]
+        # As for every KPI: the months ended, but none past the last month the goal's figures count for.
+        months = judged_months(plan.fiscal_year, as_of, own)
+        result[plan.pk].append(_progress(goal, plan, figures, months, as_basis(provisional).includes_provisional))
     return result
 
 
-def _counted_figures(kpi_ids, provisional) -> dict[int, list[FigureValue]]:
+def _counted_figures(kpi_ids, provisional) -> dict[int, list[KpiFigure]]:
     """KPI id → its figures of the months that count (kpi.confirmation: approved; submitted too if provisional)."""
     if not kpi_ids:
         return {}
     by_kpi = defaultdict(list)
-    rows = counted_figures(KpiFigure.objects.filter(kpi_id__in=kpi_ids), provisional)
-    for row in rows.values("kpi_id", "month", "value"):
-        by_kpi[row["kpi_id"]].append(FigureValue(month_index=fiscal_month_index(row["month"]), value=row["value"]))
+    for figure in counted_figures(KpiFigure.objects.filter(kpi_id__in=kpi_ids), provisional).only("kpi_id", "month", "value"):
+        by_kpi[figure.kpi_id].append(figure)
     return by_kpi
 
 
-def _progress(goal: NumericGoal, figures, months_elapsed: int, provisional: bool) -> GoalProgress:
+def _progress(goal: NumericGoal, plan, figures, months_elapsed: int, provisional: bool) -> GoalProgress:
     kind = kind_for(MeasureType.COUNT, target_period=TargetPeriod.YEAR, unit=goal.unit)
     components, all_figures = [], []
     for component in goal.components.all():
-        own = [f for f in figures.get(component.kpi_id, []) if f.month_index <= months_elapsed]
+        own = [
+            FigureValue(month_index=index, value=f.value)
+            for f in figures.get(component.kpi_id, [])
+            if (index := fiscal_month_index(f.month)) <= months_elapsed
+        ]
         all_figures.extend(own)
         components.append(
             ComponentProgress(
@@ -174,6 +185,7 @@ def _progress(goal: NumericGoal, figures, months_elapsed: int, provisional: bool
         ratio=result.ratio,
         outlook=result.outlook,
         months_elapsed=months_elapsed,
+        through=fiscal_months(plan.fiscal_year)[months_elapsed - 1] if months_elapsed else None,
         provisional=provisional,
         components=components,
     )

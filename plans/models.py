@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from core.access import RestrictedQuerySet
 from core.audit import audited
@@ -76,7 +77,8 @@ class BusinessPlan(PlatformOwned, models.Model):
 
     # The plan's numeric goals are NumericGoal rows (below); these read its first one, as the
     # fields they replaced did, so that a single-goal screen need not know there can be more.
-    @property
+    # Read once per instance (a template asks several times); plans.goals gives the goals afresh.
+    @cached_property
     def headline_goal(self) -> "NumericGoal | None":
         goals = getattr(self, "_prefetched_objects_cache", {}).get("numeric_goals")
         if goals is not None:
@@ -85,19 +87,19 @@ class BusinessPlan(PlatformOwned, models.Model):
 
     @property
     def headline_goal_label(self) -> str:
-        return self.headline_goal.label if self.headline_goal else ""
+        return getattr(self.headline_goal, "label", "")
 
     @property
     def headline_goal_value(self):
-        return self.headline_goal.target if self.headline_goal else None
+        return getattr(self.headline_goal, "target", None)
 
     @property
     def headline_goal_unit(self) -> str:
-        return self.headline_goal.unit if self.headline_goal else ""
+        return getattr(self.headline_goal, "unit", "")
 
     @property
     def headline_goal_note(self) -> str:
-        return self.headline_goal.note if self.headline_goal else ""
+        return getattr(self.headline_goal, "note", "")
 
 
 class PlanCategory(PlatformOwned, models.Model):
