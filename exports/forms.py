@@ -18,7 +18,7 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 class ExportForm(forms.Form):
     def __init__(self, export, plan, user, data=None):
         # Ids carry the export's id: every export's form is on the exports page at once.
-        super().__init__(data, auto_id=f"{export.id}-%s")
+        super().__init__(data, auto_id=f"{export.id}-%s", label_suffix="")
         self.export = export
         self.fields.update(export.export_form_fields(plan, user))
 
