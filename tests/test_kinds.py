@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core.fiscal import fiscal_month_index
+from core.fiscal import fiscal_month_index, fiscal_months
 from kpi.achievement import FigureValue
 from kpi.choices import Comparison, MeasureType, Outlook, TargetPeriod
 from kpi.entry import cell_name
@@ -260,11 +260,21 @@ def achievement_cells(row):
     return re.findall(r'<td class="num">([^<]*)</td>', row)
 
 
+def twelve_approved_months(plan, kpi, body, values):
+    """A figure for every month of FY2025, all approved: achievement is then judged over the whole year."""
+    months = fiscal_months(2025)
+    for month, value in zip(months, values):
+        KpiFigure.objects.create(kpi=kpi, member_body=body, month=month, value=value)
+    approve(plan, body, *months)
+    return [FigureValue(i, value=D(v)) for i, v in enumerate(values, start=1)]
+
+
 def test_99_62_percent_reads_99_6_with_the_mark_of_the_unrounded_value(client, observer_user, plan2025, bureau):
-    kpi = kpi_named(plan2025, "ハローワークにおける紹介就職件数")  # 1,538件／月 → 18,456件 after twelve months
-    KpiFigure.objects.create(kpi=kpi, member_body=bureau, month=APRIL, value=18386)  # 18386 ÷ 18456 = 0.99620…
-    approve(plan2025, bureau, APRIL)
-    result = kind_of(kpi).kpi_achievement(kpi, [FigureValue(1, value=D(18386))], months_elapsed=12)
+    kpi = kpi_named(plan2025, "ハローワークにおける紹介就職件数")
+    kpi.target_value = D(5000)  # ／月: 60,000 over the year, so that 59,772 is exactly 99.62 %
+    kpi.save()
+    figures = twelve_approved_months(plan2025, kpi, bureau, [4981] * 12)
+    result = kind_of(kpi).kpi_achievement(kpi, figures, months_elapsed=12)
     assert result.ratio == D("0.9962") and result.outlook == Outlook.AT_RISK
     assert format_achievement(result.ratio) == "99.6%"
 
@@ -281,8 +291,9 @@ def test_99_62_percent_reads_99_6_with_the_mark_of_the_unrounded_value(client, o
 )
 def test_the_dashboard_never_rounds_an_achievement_up_to_100_percent(client, observer_user, plan2025, bureau):
     kpi = kpi_named(plan2025, "ハローワークにおける紹介就職件数")
-    KpiFigure.objects.create(kpi=kpi, member_body=bureau, month=APRIL, value=18455)  # 0.99994…: 注意
-    approve(plan2025, bureau, APRIL)
+    kpi.target_value = D(5000)
+    kpi.save()
+    twelve_approved_months(plan2025, kpi, bureau, [5000] * 11 + [4997])  # 59,997 of 60,000: 99.995 %, 注意
     row = home_row(home_html(client, observer_user), kpi)
     assert '<span class="badge outlook-at_risk">注意</span>' in row
     assert "99.9%" in achievement_cells(row)
