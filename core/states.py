@@ -36,3 +36,8 @@ def allowed(actions, user, record, state) -> list[Action]:
 
 def by_name(actions, name: str) -> Action | None:
     return next((action for action in actions if action.name == name), None)
+
+
+def allows(record, user, name: str) -> bool:
+    """Whether the record's `allowed_actions(user)` include the action `name`."""
+    return any(action.name == name for action in record.allowed_actions(user))
