@@ -17,10 +17,13 @@ next row (LibreOffice and Excel both take an explicit row height as given).
 import io
 import math
 import unicodedata
+from copy import copy
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -129,8 +132,9 @@ def fit_row_heights(ws, widths: dict[int, float]):
 # --- cells ----------------------------------------------------------------------------------------
 
 class SheetWriter:
-    def __init__(self, ws, columns: list[tuple[str, float]]):
+    def __init__(self, ws, columns: list[tuple[str, float]], styles: dict):
         self.ws = ws
+        self.styles = styles  # shared by the workbook's sheets: style ids are the workbook's
         self.columns = columns
         self.widths = {i: width for i, (_, width) in enumerate(columns, start=1)}
         self.blocks: list[tuple[int, int, bool]] = []  # rows printed on one page: (first, last, is a heading)
@@ -141,48 +145,68 @@ class SheetWriter:
     def last_column(self) -> int:
         return len(self.columns)
 
+    def _style(self, *, bold=False, italic=False, size=FONT_SIZE, fill=None, border=True, alignment=WRAP, number_format=None):
+        """The cell style as openpyxl stores it, built once per workbook and copied onto each cell:
+        assigning fonts and borders cell by cell hashes them every time (seconds for this workbook)."""
+        key = (bold, italic, size, id(fill), border, id(alignment), number_format)
+        styles = self.styles
+        if key not in styles:
+            prototype = Cell(self.ws)
+            prototype.font, prototype.alignment = _font(bold, size, italic), alignment
+            if border:
+                prototype.border = BORDER
+            if fill:
+                prototype.fill = fill
+            if number_format:
+                prototype.number_format = number_format
+            styles[key] = prototype._style
+        return copy(styles[key])
+
     def text(self, row, column, value, *, bold=False, fill=None, border=True, size=FONT_SIZE, alignment=WRAP):
         cell = self.ws.cell(row=row, column=column)
         cell.value = value
         if isinstance(value, str):
             # Imported text may begin with "=": it is text, never a formula.
             cell.data_type = "s"
-        cell.font, cell.alignment = _font(bold, size), alignment
-        if border:
-            cell.border = BORDER
-        if fill:
-            cell.fill = fill
+        cell._style = self._style(bold=bold, size=size, fill=fill, border=border, alignment=alignment)
         return cell
 
     def number(self, row, column, value, number_format, *, provisional=False):
         cell = self.ws.cell(row=row, column=column, value=_plain_number(value))
-        cell.number_format = number_format
-        cell.border, cell.alignment = BORDER, NUMBER
-        cell.font = _font(italic=provisional)
-        if provisional and value is not None:
-            cell.fill = PROVISIONAL_FILL
+        marked = provisional and value is not None
+        cell._style = self._style(italic=provisional, fill=PROVISIONAL_FILL if marked else None, alignment=NUMBER, number_format=number_format)
         return cell
 
     def header(self, row):
         for column, (label, _) in enumerate(self.columns, start=1):
             self.text(row, column, label, bold=True, fill=HEAD_FILL, alignment=CENTER)
 
-    def band(self, row, value, *, first=1, last=None, bold=False, fill=None, size=FONT_SIZE, border=True):
+    def band(self, row, value, *, first=1, last=None, bold=False, fill=None, size=FONT_SIZE, border=True, alignment=WRAP):
         """Text across several columns (a heading or a title line)."""
         last = last or self.last_column
-        self.text(row, first, value, bold=bold, fill=fill, size=size, border=border)
-        for column in range(first + 1, last + 1):
-            cell = self.ws.cell(row=row, column=column)
-            if border:
-                cell.border = BORDER
-            if fill:
-                cell.fill = fill
-        if last > first:
-            self.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        self.text(row, first, value, bold=bold, fill=fill, size=size, border=border, alignment=alignment)
+        self.merge(row, first, row, last, border=border)
+
+    def merge(self, first_row, first_column, last_row, last_column, *, border=True):
+        """Merge a range whose top-left cell is written. openpyxl's merge_cells re-adds the border
+        to every edge cell one by one (most of this workbook's time); the covered cells get it here
+        from the cached style instead."""
+        if (first_row, first_column) == (last_row, last_column):
+            return
+        rng = MergedCellRange(self.ws, f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}")
+        self.ws.merged_cells.add(rng)
+        style = self._style(border=border) if border else None
+        for row in range(first_row, last_row + 1):
+            for column in range(first_column, last_column + 1):
+                if (row, column) == (first_row, first_column):
+                    continue
+                cell = MergedCell(self.ws, row=row, column=column)
+                if style is not None:
+                    cell._style = copy(style)
+                self.ws._cells[(row, column)] = cell
 
     def merge_down(self, first_row, last_row, column):
-        if last_row > first_row:
-            self.ws.merge_cells(start_row=first_row, start_column=column, end_row=last_row, end_column=column)
+        self.merge(first_row, column, last_row, column)
 
     def finish(self, title_rows: str, header_left: str = ""):
         ws = self.ws
@@ -354,9 +378,6 @@ def _write_roadmap_table(sheet: SheetWriter, data, row: int, keep=None) -> int:
         sheet.text(first, 1, measure_text(measure))
         sheet.text(first, 2, measure.responsible_label or "")
         sheet.text(first, total_at + 2, _status_text(measure))
-        for r in range(first + 1, row):
-            for column in (1, 2, total_at + 2):
-                sheet.ws.cell(row=r, column=column).border = BORDER
         for column in (1, 2, total_at + 2):
             sheet.merge_down(first, row - 1, column)
         sheet.blocks.append((first, row - 1, False))
@@ -384,8 +405,7 @@ def _goal_rows(sheet: SheetWriter, data, row: int) -> int:
         sheet.number(row, 3, goal.target, unit_format)
         sheet.text(row, 4, "実績", fill=GOAL_FILL, alignment=CENTER)
         _wide_number(sheet, row, 5, 6, goal.actual, unit_format, provisional=marked)
-        sheet.band(row, "達成率", first=7, last=8, fill=GOAL_FILL)
-        sheet.ws.cell(row=row, column=7).alignment = CENTER
+        sheet.band(row, "達成率", first=7, last=8, fill=GOAL_FILL, alignment=CENTER)
         _wide_number(sheet, row, 9, 10, achievement_excel_value(goal.ratio), RATE_FORMAT, provisional=marked)
         sheet.band(row, f"{Outlook(goal.outlook).label}（累計目標に対して）", first=11, last=14)
         row += 1
@@ -408,13 +428,10 @@ def _goal_rows(sheet: SheetWriter, data, row: int) -> int:
 def _wide_number(sheet, row, first, last, value, number_format, *, provisional=False):
     """A number over two narrow columns, or "－" where there is none."""
     if value is None:
-        sheet.band(row, "－", first=first, last=last)
-        sheet.ws.cell(row=row, column=first).alignment = CENTER
+        sheet.band(row, "－", first=first, last=last, alignment=CENTER)
         return
     sheet.number(row, first, value, number_format, provisional=provisional)
-    for column in range(first + 1, last + 1):
-        sheet.ws.cell(row=row, column=column).border = BORDER
-    sheet.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    sheet.merge(row, first, row, last)
 
 
 def _format_unit(unit: str) -> str:
@@ -428,10 +445,10 @@ def _title_rows(sheet: SheetWriter, data, title: str) -> int:
     return 3
 
 
-def _roadmap_sheet(wb, data, title):
+def _roadmap_sheet(wb, data, title, styles):
     ws = wb.active
     ws.title = "工程表"
-    sheet = SheetWriter(ws, _roadmap_columns(data))
+    sheet = SheetWriter(ws, _roadmap_columns(data), styles)
     row = _title_rows(sheet, data, title)
     row = _goal_rows(sheet, data, row)
     header_row = row
@@ -447,10 +464,10 @@ def _footnote(sheet, data, row):
     sheet.band(row, "\n".join(notes), border=False)
 
 
-def _kpi_sheet(wb, data, title):
+def _kpi_sheet(wb, data, title, styles):
     ws = wb.create_sheet("ＫＰＩ")
     columns = KPI_COLUMNS + [(f"{m.month}月", MONTH_WIDTH) for m in data.months] + KPI_TAIL
-    sheet = SheetWriter(ws, columns)
+    sheet = SheetWriter(ws, columns, styles)
     sheet.header(1)
     months_at = len(KPI_COLUMNS) + 1
     tail = months_at + 12
@@ -490,11 +507,11 @@ def sheet_title(name: str, used: set) -> str:
     return title
 
 
-def _body_sheets(wb, data, title):
+def _body_sheets(wb, data, title, styles):
     used = {"工程表", "ＫＰＩ"}
     for body, measures in data.body_measures.items():
         ws = wb.create_sheet(sheet_title(body.name, used))
-        sheet = SheetWriter(ws, _roadmap_columns(data))
+        sheet = SheetWriter(ws, _roadmap_columns(data), styles)
         label = f"（工程表での実施主体：{body.short_label}）" if body.short_label and body.short_label != body.name else ""
         sheet.band(1, f"{body.name}の取組{label}", bold=True, size=TITLE_SIZE, border=False)
         sheet.band(2, f"{title}　{_data_title(data)}　ＫＰＩの実績は全報告機関の合計", border=False)
@@ -510,9 +527,10 @@ def render_progress_workbook(data, platform_name: str) -> bytes:
     wb._fonts[0] = normal
     wb._named_styles["Normal"].font = normal
     title = f"{platform_name} {wareki_fiscal_year(data.plan.fiscal_year, with_western=True)} 工程表・進捗状況（{wareki_date(data.as_of)}現在）"
-    _roadmap_sheet(wb, data, title)
-    _kpi_sheet(wb, data, title)
-    _body_sheets(wb, data, title)
+    styles = {}
+    _roadmap_sheet(wb, data, title, styles)
+    _kpi_sheet(wb, data, title, styles)
+    _body_sheets(wb, data, title, styles)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
