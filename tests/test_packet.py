@@ -37,6 +37,14 @@ def figure(kpi, body, month, status="approved", **values):
     return KpiFigure.objects.create(kpi=kpi, member_body=body, month=month, **values)
 
 
+def confirm_months(plan, *months):
+    """Every reporting body's submission approved for the months: the 確定 cut-off reaches the last one."""
+    bodies = {b for kpi in Kpi.objects.filter(measure__section__plan=plan) for b in kpi.reporting_bodies.all()}
+    for month in months:
+        for body in bodies:
+            FigureSubmission.objects.get_or_create(plan=plan, member_body=body, month=month, defaults={"status": "approved"})
+
+
 def packet_of(plan, **options):
     return REGISTRY["meeting_packet"].render(plan, **options)
 
@@ -111,6 +119,8 @@ def test_a_qualitative_kpi_shows_each_body_s_latest_confirmed_text_with_its_mont
 def test_achievement_is_never_rounded_up_across_a_threshold(plan2025, bureau):
     subsidies = Kpi.objects.get(measure__section__plan=plan2025, name="キャリアアップ助成金支給実績")  # 250件／年
     figure(subsidies, bureau, date(2025, 4, 1), value=249)  # 99.6 % of the year's target
+    figure(subsidies, bureau, date(2026, 3, 1), value=0)  # the whole year is judged
+    confirm_months(plan2025, *(date(2025 + (m < 4), m, 1) for m in MONTHS))
     text = pdf_text(packet_of(plan2025, as_of=date(2026, 3, 31), sections=["roadmap"]).content, "-layout")
     line = next(line for line in text.splitlines() if "249件" in line)
     assert "99.6%" in line
@@ -119,9 +129,8 @@ def test_achievement_is_never_rounded_up_across_a_threshold(plan2025, bureau):
 
 
 def test_a_returned_month_counts_nowhere_and_provisional_figures_are_marked(plan2025, bureau, placements):
-    for body in {b for kpi in Kpi.objects.filter(measure__section__plan=plan2025) for b in kpi.reporting_bodies.all()} - {bureau}:
-        FigureSubmission.objects.create(plan=plan2025, member_body=body, month=date(2025, 4, 1), status="approved")
     figure(placements, bureau, date(2025, 4, 1), value=1534)
+    confirm_months(plan2025, date(2025, 4, 1))
     figure(placements, bureau, date(2025, 5, 1), status="returned", value=4321)
     figure(placements, bureau, date(2025, 6, 1), status="submitted", value=2468)
     confirmed = pdf_text(packet_of(plan2025, as_of=date(2025, 6, 30)).content, "-layout")
