@@ -107,8 +107,8 @@ def fit_row_heights(ws, widths: dict[int, float]):
     tall = []
     for row in ws.iter_rows():
         for cell in row:
-            if cell.value is None or not isinstance(cell.value, str):
-                continue
+            if cell.value is None or not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue  # numbers and unwrapped notes take one line
             key = (cell.row, cell.column)
             size = cell.font.sz or FONT_SIZE
             rng = merged.get(key)
@@ -389,17 +389,21 @@ def _goal_rows(sheet: SheetWriter, data, row: int) -> int:
     """【事業実施目標】: the support categories' goals, then each numeric goal with its target, actual
     and 達成率 and a row per component (whose KPI the roadmap prints here, not under its measure)."""
     plan = data.plan
+    categories = list(plan.categories.select_related("category").order_by("category__number"))
+    provisional = getattr(data, "provisional", False)
+    goals = headline_progress(plan, data.as_of, provisional=provisional)
+    if not categories and not goals:
+        return row
     sheet.band(row, "【事業実施目標】", bold=True, border=False)
     row += 1
-    for entry in plan.categories.select_related("category").order_by("category__number"):
+    for entry in categories:
         number = entry.category.number
         mark = "①②③④⑤⑥⑦⑧⑨"[number - 1] if 1 <= number <= 9 else f"{number}."
         sheet.band(row, f"{mark} {entry.title}への支援目標：{entry.goal}", border=False)
         row += 1
-    provisional = getattr(data, "provisional", False)
-    for goal in headline_progress(plan, data.as_of, provisional=provisional):
+    for goal in goals:
         unit_format = f'#,##0"{_format_unit(goal.unit)}"' if goal.unit else COUNT_FORMAT
-        marked = provisional and goal.actual is not None
+        marked = provisional and goal.actual is not None and _beyond_cutoff(data, goal.months_elapsed)
         sheet.text(row, 1, f"{goal.label}（※）" if goal.note else goal.label, bold=True, fill=GOAL_FILL)
         sheet.text(row, 2, "年間目標", fill=GOAL_FILL, alignment=CENTER)
         sheet.number(row, 3, goal.target, unit_format)
@@ -423,6 +427,14 @@ def _goal_rows(sheet: SheetWriter, data, row: int) -> int:
             sheet.band(row, f"（※）{goal.note}", border=False)
             row += 1
     return row
+
+
+def _beyond_cutoff(data, months_elapsed: int) -> bool:
+    """Whether a to-date value over `months_elapsed` months may hold 速報値: some month after the 確定 cut-off."""
+    if months_elapsed <= 0:
+        return False
+    through = getattr(data, "confirmed_through", None)
+    return through is None or data.months[months_elapsed - 1] > through
 
 
 def _wide_number(sheet, row, first, last, value, number_format, *, provisional=False):

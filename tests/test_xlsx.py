@@ -290,3 +290,20 @@ def test_libreoffice_prints_it_on_a4_landscape_readable_and_without_overlapping_
     printed = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True).stdout)
     longest = max(Measure.objects.filter(section__plan=plan2025), key=lambda m: len(m.description))
     assert _same(longest.description)[-20:] in printed  # the end of the longest text is printed, not cut off
+
+
+def test_the_goal_s_actual_is_marked_when_it_holds_a_provisional_month(plan2025, figures, bureau, lead_user):
+    component_kpi = plan2025.numeric_goals.get().components.order_by("order", "id").first().kpi
+    KpiFigure.objects.create(kpi=component_kpi, member_body=bureau, month=date(2025, 4, 1), value=120)  # approved
+    KpiFigure.objects.create(kpi=component_kpi, member_body=bureau, month=date(2025, 6, 1), value=80)  # submitted
+    label = plan2025.numeric_goals.get().label
+
+    def actual_cell(wb):
+        ws = wb["工程表"]
+        row = next(r for r in ws.iter_rows(max_row=header_row(ws)[0]) if isinstance(r[0].value, str) and r[0].value.startswith(label))
+        return row[4]  # under 実績
+
+    confirmed = actual_cell(workbook(plan2025, user=lead_user)[0])
+    assert confirmed.value == 120 and not confirmed.font.i
+    provisional = actual_cell(workbook(plan2025, provisional=True, user=lead_user)[0])
+    assert provisional.value == 200 and provisional.font.i and provisional.fill.fill_type == "solid"
