@@ -45,6 +45,7 @@ LINE_PT = 1.2  # × font size: about Excel's line pitch for this font (LibreOffi
 ROW_PADDING_PT = 3.0
 MIN_ROW_PT = 13.0
 DEFAULT_ROW_PT = 15.0
+MAX_ROW_PT = 409.0  # Excel's limit for one row
 # The rows one printed page holds (A4 landscape 595 pt less the margins below, with room to spare).
 PAGE_ROWS_PT = 470.0
 
@@ -126,7 +127,7 @@ def fit_row_heights(ws, widths: dict[int, float]):
         if have < need:
             heights[last] = heights.get(last, MIN_ROW_PT) + need - have
     for row, height in heights.items():
-        ws.row_dimensions[row].height = round(height, 1)
+        ws.row_dimensions[row].height = round(min(height, MAX_ROW_PT), 1)
 
 
 # --- cells ----------------------------------------------------------------------------------------
