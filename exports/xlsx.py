@@ -98,8 +98,8 @@ def text_height(text, width_units: float, size: float = FONT_SIZE) -> float:
 
 
 def fit_row_heights(ws, widths: dict[int, float]):
-    """Set every row's height from its wrapped text; a cell merged over several rows gets the
-    rows' missing height added to its last row."""
+    """Set every row's height from its wrapped text; a cell merged over several rows shares the
+    rows' missing height out among them."""
     merged = {}
     for rng in ws.merged_cells.ranges:
         merged[(rng.min_row, rng.min_col)] = rng
@@ -125,7 +125,10 @@ def fit_row_heights(ws, widths: dict[int, float]):
     for first, last, need in tall:
         have = sum(heights.get(r, MIN_ROW_PT) for r in range(first, last + 1))
         if have < need:
-            heights[last] = heights.get(last, MIN_ROW_PT) + need - have
+            # Shared out, so that the KPIs of one measure sit in rows of one height.
+            extra = (need - have) / (last - first + 1)
+            for r in range(first, last + 1):
+                heights[r] = heights.get(r, MIN_ROW_PT) + extra
     for row, height in heights.items():
         ws.row_dimensions[row].height = round(min(height, MAX_ROW_PT), 1)
 
