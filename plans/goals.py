@@ -17,7 +17,7 @@ from core.fiscal import fiscal_month_index, fiscal_months
 from kpi.achievement import Achievement, FigureValue
 from kpi.choices import MeasureType, Outlook, TargetPeriod
 from kpi.kinds import format_achievement, kind_for
-from kpi.confirmation import as_basis, counted_figures, judged_months, month_name
+from kpi.confirmation import as_basis, counted_figures, is_provisional, judged_months, month_name
 from kpi.models import Kpi, KpiFigure
 from plans.models import GoalComponent, NumericGoal
 
@@ -32,6 +32,7 @@ class ComponentProgress:
     target: Decimal | None  # its KPI's yearly target; None where the plan gives only the goal's sum
     actual: Decimal | None  # None when no counted month has a figure
     unit: str
+    has_provisional: bool = False  # the actual counts a submitted, not yet approved month (速報)
 
     @property
     def kpi(self) -> Kpi:
@@ -79,6 +80,11 @@ class GoalProgress:
     def through_label(self) -> str:
         """"令和7年12月分まで" (or "集計できる月はありません")."""
         return f"{month_name(self.through)}分まで" if self.through else "集計できる月はありません"
+
+    @property
+    def has_provisional(self) -> bool:
+        """Whether the actual counts a submitted, not yet approved month (to be marked 速報)."""
+        return any(c.has_provisional for c in self.components)
 
     @property
     def has_untargeted_components(self) -> bool:
@@ -157,11 +163,8 @@ def _progress(goal: NumericGoal, plan, figures, months_elapsed: int, provisional
     kind = kind_for(MeasureType.COUNT, target_period=TargetPeriod.YEAR, unit=goal.unit)
     components, all_figures = [], []
     for component in goal.components.all():
-        own = [
-            FigureValue(month_index=index, value=f.value)
-            for f in figures.get(component.kpi_id, [])
-            if (index := fiscal_month_index(f.month)) <= months_elapsed
-        ]
+        counted = [f for f in figures.get(component.kpi_id, []) if fiscal_month_index(f.month) <= months_elapsed]
+        own = [FigureValue(month_index=fiscal_month_index(f.month), value=f.value) for f in counted]
         all_figures.extend(own)
         components.append(
             ComponentProgress(
@@ -171,6 +174,7 @@ def _progress(goal: NumericGoal, plan, figures, months_elapsed: int, provisional
                 target=component.kpi.target_value,
                 actual=kind.to_date_value(own),
                 unit=component.kpi.unit or goal.unit,
+                has_provisional=any(is_provisional(f) and f.value is not None for f in counted),
             )
         )
     result: Achievement = kind.achievement(goal.target, all_figures, months_elapsed)

@@ -44,6 +44,11 @@ def parts(plan2025):
     return [c.kpi for c in goal.components.order_by("order")]
 
 
+def goal_of(html):
+    """The home page's numeric-goal block."""
+    return html[html.index("数値目標："):html.index("支援対象者の類型と目標")]
+
+
 def put(kpi, body, month, value):
     KpiFigure.objects.create(kpi=kpi, member_body=body, month=month, value=Decimal(value))
 
@@ -78,8 +83,20 @@ def test_submitted_months_count_only_when_provisional_figures_are_asked_for(plan
     approve(plan2025, bureau, MAY, status=FigureSubmission.Status.SUBMITTED)
     confirmed = headline_progress(plan2025, AUGUST_10)[0]
     provisional = headline_progress(plan2025, AUGUST_10, provisional=True)[0]
-    assert (confirmed.actual, confirmed.provisional) == (Decimal(250), False)
-    assert (provisional.actual, provisional.provisional) == (Decimal(490), True)
+    assert (confirmed.actual, confirmed.provisional, confirmed.has_provisional) == (Decimal(250), False, False)
+    assert (provisional.actual, provisional.provisional, provisional.has_provisional) == (Decimal(490), True, True)
+    assert [c.has_provisional for c in provisional.components] == [True, False]
+
+
+def test_the_home_page_marks_a_provisional_actual(client, lead_user, plan2025, parts, bureau):
+    put(parts[0], bureau, APRIL, 250)
+    approve(plan2025, bureau, APRIL, status=FigureSubmission.Status.SUBMITTED)
+    client.force_login(lead_user)
+    confirmed = client.get(reverse("home"), {"fiscal_year": 2025}).content.decode()
+    provisional = client.get(reverse("home"), {"fiscal_year": 2025, "provisional": "1"}).content.decode()
+    assert "250件" not in goal_of(confirmed) and "速報" not in goal_of(confirmed)
+    assert '250件 <span class="badge provisional">速報</span>' in goal_of(provisional)
+    assert "提出済で未承認の月（速報値）を含みます" in goal_of(provisional)
 
 
 @pytest.mark.parametrize("status", [FigureSubmission.Status.RETURNED, FigureSubmission.Status.DRAFT, None])
