@@ -44,6 +44,12 @@ def actual_to_date(html, kpi_name) -> str:
     return re.findall(r'<td class="num">(.*?)</td>', row)[1]
 
 
+def body_states(html, body_name) -> list[str]:
+    """The reporting matrix's states (missing, entered, …) of a body's row, April first."""
+    row = html[html.index(f'<th scope="row">{body_name}'):]
+    return re.findall(r'badge state-(\w+)', row[: row.index("</tr>")])
+
+
 def own_row(html) -> str:
     return re.search(r'<tr class="own">\s*<th scope="row">(.*?) <small>', html).group(1)
 
@@ -52,6 +58,7 @@ def test_a_figure_saved_in_the_grid_shows_on_the_next_home_page(lead_user, burea
     lead = signed_in(lead_user)
     assert actual_to_date(home(lead), PLACEMENTS) == "－"
     assert actual_to_date(home(lead), PLACEMENTS) == "－"  # now from the cache
+    assert body_states(home(lead), "群馬労働局")[0] == "missing"
 
     cell = cell_name(placements.pk, APRIL)
     response = signed_in(bureau_staff).post(
@@ -59,18 +66,23 @@ def test_a_figure_saved_in_the_grid_shows_on_the_next_home_page(lead_user, burea
     )
     assert response.status_code == 302
 
-    assert actual_to_date(home(lead), PLACEMENTS) == "1,538件"
+    # Entered, not yet submitted nor approved: the reporting state moves on, the 確定 total does not.
+    html = home(lead)
+    assert body_states(html, "群馬労働局")[0] == "entered"
+    assert actual_to_date(html, PLACEMENTS) == "－"
 
 
 def test_figures_imported_in_bulk_show_on_the_next_home_page(lead_user, real_cache):
     lead = signed_in(lead_user)
     assert actual_to_date(home(lead), PLACEMENTS) == "－"
+    assert body_states(home(lead), "群馬労働局")[:3] == ["missing"] * 3
     header = ["取組", "指標名", "入力機関", "対象月", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
     rows = [["2(1)ア①", PLACEMENTS, "群馬労働局", f"2025-{month:02d}", "100", "", "", "", "", ""] for month in (4, 5, 6)]
     run = confirm(lead, upload(lead, "figures", csv_bytes([header, *rows])))
     assert run.status == "imported", run.issues
 
-    assert actual_to_date(home(lead), PLACEMENTS) == "300件"
+    html = home(lead)
+    assert body_states(html, "群馬労働局")[:4] == ["entered", "entered", "entered", "missing"]
 
 
 def test_each_user_gets_their_own_roles_view_from_the_cache(lead_user, deputy_user, observer_user, real_cache):
@@ -111,7 +123,10 @@ def test_a_one_off_message_shows_once_and_is_not_kept(lead_user, real_cache):
     assert 'class="messages"' not in home(lead)
 
 
-def test_an_emptied_shared_cache_does_not_bring_back_pages_kept_in_the_app_process(lead_user, bureau, placements, real_cache):
+def test_an_emptied_shared_cache_does_not_bring_back_pages_kept_in_the_app_process(lead_user, bureau, placements, plan2025, real_cache):
+    from tests.factories import approve
+
+    approve(plan2025, bureau, APRIL)  # so that the figure counts (kpi/confirmation.py)
     lead = signed_in(lead_user)
     assert actual_to_date(home(lead), PLACEMENTS) == "－"  # kept in Redis and in this process
     KpiFigure.objects.create(kpi=placements, member_body=bureau, month=APRIL, value=7)
