@@ -307,3 +307,13 @@ def test_the_goal_s_actual_is_marked_when_it_holds_a_provisional_month(plan2025,
     assert confirmed.value == 120 and not confirmed.font.i
     provisional = actual_cell(workbook(plan2025, provisional=True, user=lead_user)[0])
     assert provisional.value == 200 and provisional.font.i and provisional.fill.fill_type == "solid"
+
+
+def test_an_empty_plan_still_gives_a_workbook_with_its_headers(gunma):
+    from plans.models import BusinessPlan
+
+    plan = BusinessPlan.objects.create(platform=gunma, fiscal_year=2031, title="空の計画")
+    wb, _ = workbook(plan)
+    assert wb.sheetnames == ["工程表", "ＫＰＩ"]
+    assert header_row(wb["工程表"])[1]["累計"] and header_row(wb["ＫＰＩ"])[0] == 1
+    assert "【事業実施目標】" not in [c.value for row in wb["工程表"].iter_rows() for c in row]
