@@ -257,6 +257,16 @@ def test_an_observers_downloads_hold_no_unconfirmed_value(client, observer_user,
         assert not any("速報" in cell for cell in cells)
 
 
+def test_the_secretariat_downloads_provisional_values_marked_when_it_asks(client, lead_user, year):
+    client.force_login(lead_user)
+    url = reverse("exports:download", args=[2025, "figures_csv"])
+    rows = read_csv(client.get(url).content)
+    assert {r[4] for r in rows[1:]} == {"確定"}
+    rows = read_csv(client.get(url, {"provisional": "on"}).content)
+    assert ("ハローワークにおける紹介就職件数", "2025-05", "速報") in {(r[1], r[3], r[4]) for r in rows[1:]}
+    assert not any(r[3] == "2025-06" and r[1] == "ハローワークにおける紹介就職件数" for r in rows[1:])  # returned
+
+
 def test_a_file_for_someone_who_may_not_see_provisional_values_has_none(plan2025, observer_user, year):
     rows = read_csv(REGISTRY["figures_csv"].render(plan2025, user=observer_user, provisional=True).content)
     assert {r[4] for r in rows[1:]} == {"確定"}
