@@ -39,7 +39,7 @@ def change_status(meeting: Meeting, action: str, *, reason: str = "") -> Meeting
 def attendees_from_members(meeting: Meeting) -> int:
     """For each current member and observer not yet listed, one attendee row per representative
     (役職・氏名 from the member record), or one blank row for a body with none; in the member list's
-    order, the secretariat's staff last."""
+    order, the secretariat's staff last. Answers how many bodies were added (the page says 「N機関」)."""
     ensure_editable(meeting)
     listed = set(meeting.attendees.exclude(member_body=None).values_list("member_body_id", flat=True))
     bodies = (
@@ -63,7 +63,7 @@ def attendees_from_members(meeting: Meeting) -> int:
     for i, row in enumerate(rows):
         row.order = start + i
         row.save()
-    return len(rows)
+    return len({row.member_body_id for row in rows})
 
 
 @dataclass

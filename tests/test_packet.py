@@ -159,7 +159,8 @@ def council(plan2025, gunma, bureau):
     proposal = PolicyProposal.objects.create(platform=gunma, member_body=prefecture, title="面接会の共同開催", content="県と共同で開きたい。")
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="政策提案について")
     item.proposals.set([proposal])
-    attendees_from_members(meeting)
+    assert attendees_from_members(meeting) == 13  # bodies (the page says 「13機関」), with one row per representative
+    assert meeting.attendees.filter(member_body=bureau).count() == 2
     return meeting
 
 
