@@ -58,6 +58,12 @@ def format_number(value: Decimal | int) -> str:
     return f"{integral if value == integral else value.normalize():,f}"
 
 
+def plain_number(value: Decimal | int | None) -> str:
+    """A number for a file a program reads back (CSV, an import's current data): no separators, no
+    trailing zeros: Decimal("1538.00") → "1538"; '' for None."""
+    return "" if value is None else format_number(value).replace(",", "")
+
+
 def _parse_text(text: str) -> Decimal | None:
     shown = text.strip()
     if not shown:

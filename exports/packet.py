@@ -17,7 +17,6 @@ from weasyprint import HTML
 
 from exports.data import gather
 from kpi.charts import kpi_chart_svg, svg_data_uri
-from kpi.choices import MeasureType
 from kpi.kinds import format_count, kind_of
 from members.models import MemberBody, Representative, RoleAssignment
 from municipal_pf.models import MunicipalReport
@@ -175,7 +174,7 @@ def _qualitative_entries(plan, rows, *, months_ended_count: int) -> dict[int, li
     from core.fiscal import fiscal_month_index
     from kpi.confirmation import is_provisional
 
-    rows = [row for row in rows if row.kpi.measure_type == MeasureType.QUALITATIVE]
+    rows = [row for row in rows if not kind_of(row.kpi).is_numeric]
     if not rows:
         return {}
     bodies = {b.pk: b for b in MemberBody.objects.filter(platform_id=plan.platform_id)}
@@ -224,7 +223,7 @@ def _kpi_line(row, entries, months_ended_count) -> KpiLine:
 
     kpi, kind = row.kpi, kind_of(row.kpi)
     flags = list(getattr(row, "monthly_provisional", None) or [False] * 12)
-    qualitative = kpi.measure_type == MeasureType.QUALITATIVE
+    qualitative = not kind.is_numeric
     a = row.achievement
     outlook = "" if qualitative or a.outlook == Outlook.NOT_APPLICABLE else Outlook(a.outlook).label
     return KpiLine(
@@ -236,7 +235,7 @@ def _kpi_line(row, entries, months_ended_count) -> KpiLine:
         achievement="" if qualitative else kind.format_achievement(a.ratio),
         outlook=outlook,
         # A month's count without its unit (the row says it), a rate with its "%".
-        monthly=[(kind.format_value(v, unit=kpi.measure_type == MeasureType.RATE), flag) for v, flag in zip(row.monthly, flags)],
+        monthly=[(kind.format_column(v), flag) for v, flag in zip(row.monthly, flags)],
         qualitative=qualitative,
         entries=entries,
         provisional=bool(getattr(row, "provisional", any(flags[:months_ended_count]))),

@@ -17,6 +17,7 @@ from kpi.confirmation import UNCONFIRMED, counted_figures, export_provisional, s
 from kpi.models import KpiFigure
 from plans.models import ProgressReport
 from core.access import may, restriction
+from core.numbers import plain_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -131,7 +132,7 @@ class FiguresCsv(CsvExport):
         for f in figures:
             yes_no = {True: "はい", False: "いいえ"}.get(f.yes_no, "")
             yield [plan.fiscal_year, f.kpi.name, f.member_body.name, f"{f.month:%Y-%m}", status_label(f),
-                   f.value, f.numerator, f.denominator, f.text_value, yes_no, f.comment]
+                   plain_number(f.value), plain_number(f.numerator), plain_number(f.denominator), f.text_value, yes_no, f.comment]
 
 
 @register

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from import_export import widgets
 
-from core.numbers import format_number, parse_number
+from core.numbers import parse_number, plain_number
 
 _SEPARATORS = re.compile(r"[、，,\n;；／/]+")
 # Names that may themselves hold 、 (seed 004's 「経済団体、地元の中小企業」) are split on ／ only.
@@ -39,7 +39,7 @@ class NumberWidget(widgets.Widget):
         return int(number) if number is not None and self.integer else number
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else format_number(value).replace(",", "")
+        return plain_number(value)
 
 
 class TextWidget(widgets.Widget):

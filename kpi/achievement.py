@@ -38,35 +38,6 @@ class Achievement:
     outlook: str  # an Outlook member, so `.label` gives the mark's text
 
 
-def achievement(
-    *,
-    measure_type: str,
-    target: Decimal | None,
-    target_period: str,
-    comparison: str,
-    figures: Iterable[FigureValue],
-    months_elapsed: int,
-    at_risk_ratio: Decimal = AT_RISK_RATIO,
-) -> Achievement:
-    """Achievement over the first `months_elapsed` months of the fiscal year (see fiscal.months_elapsed).
-
-    Figures of later months are ignored. The outlook is on_track when the target to date is met,
-    at_risk when missed by less than `at_risk_ratio` allows, off_track otherwise; no_data when no
-    figure counts; not_applicable for qualitative KPIs and for KPIs without a usable target (the
-    actual is still given for a count or a rate, e.g. a sub-count with no target of its own).
-    """
-    if comparison not in Comparison.values:
-        raise ValueError(f"unknown comparison: {comparison!r}")
-    if not 0 <= months_elapsed <= 12:
-        raise ValueError(f"months_elapsed must be 0..12, got {months_elapsed}")
-    if not 0 < at_risk_ratio <= 1:
-        raise ValueError(f"at_risk_ratio must be in (0, 1], got {at_risk_ratio}")
-    from kpi.kinds import kind_for  # the kinds build on this module's functions
-
-    kind = kind_for(measure_type, target_period=target_period, comparison=comparison)
-    return kind.achievement(target, figures, months_elapsed, at_risk_ratio)
-
-
 def rate(numerators: Iterable[Decimal], denominators: Iterable[Decimal]) -> Decimal | None:
     """Percent of the sums, to 0.1 (half up); None when the denominators sum to 0.
 
@@ -98,6 +69,8 @@ def count_achievement(
     if targets is None:
         return Achievement(actual, None, None, projected, None, Outlook.NOT_APPLICABLE)
     annual, to_date = targets
+    if target_period == TargetPeriod.YEAR and comparison == Comparison.AT_LEAST and 0 < annual < 12 and months_elapsed < 12:
+        return _few_events_achievement(actual, annual, comparison, projected, at_risk_ratio)
     if actual is None:
         return Achievement(None, _round_to(to_date, COUNT_PLACES), None, None, annual, Outlook.NO_DATA)
     return Achievement(
@@ -108,6 +81,14 @@ def count_achievement(
         annual,
         _outlook(actual, to_date, comparison, at_risk_ratio),
     )
+
+
+def _few_events_achievement(actual, annual, comparison, projected, at_risk_ratio) -> Achievement:
+    """A yearly target of fewer events than months (面接会 1件／年): a twelfth of it by month is no pace
+    to judge against, so before the year ends it is either met already or judged at the year's end."""
+    if actual is not None and _outlook(actual, annual, comparison, at_risk_ratio) == Outlook.ON_TRACK:
+        return Achievement(actual, annual, _ratio(actual, annual, comparison), projected, annual, Outlook.ON_TRACK)
+    return Achievement(actual, None, None, projected, annual, Outlook.PENDING if actual is not None else Outlook.NO_DATA)
 
 
 def count_targets(target: Decimal | None, target_period: str, months_elapsed: int) -> tuple[Decimal, Decimal] | None:

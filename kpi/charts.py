@@ -16,7 +16,6 @@ from decimal import Decimal
 import pygal
 from pygal.style import Style
 
-from kpi.choices import MeasureType
 from kpi.kinds import format_count, kind_of
 
 STYLE = Style(
@@ -94,10 +93,11 @@ def kpi_chart_svg(
     速報値 (their month labels are marked), `months_ended` how many months are over (the cumulative
     line stops there).
     """
-    if kpi.measure_type == MeasureType.QUALITATIVE:
-        return ""
     kind = kind_of(kpi)
-    is_rate = kpi.measure_type == MeasureType.RATE
+    if not kind.is_numeric:
+        return ""
+    # Counts are drawn as the year's running total against the cumulative target; a rate, month by month.
+    is_rate = not kind.adds_up
     labels = [
         f"{label}{PROVISIONAL_MARK}" if provisional and i < len(provisional) and provisional[i] else label
         for i, label in enumerate(month_labels)

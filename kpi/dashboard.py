@@ -9,7 +9,7 @@ from datetime import date
 
 from kpi.achievement import Achievement
 from kpi.confirmation import CONFIRMED, Basis, basis_caption, confirmed_through_matrix, cutoff_label, month_name
-from kpi.choices import MeasureType, Outlook
+from kpi.choices import Outlook
 from kpi.models import FigureSubmission, Kpi
 from kpi.reporting import ReportingMatrix, reporting_matrix
 from kpi.services import plan_results
@@ -30,15 +30,6 @@ class KpiLine:
     def outlook_label(self) -> str:
         return Outlook(self.achievement.outlook).label
 
-    @property
-    def is_rate(self) -> bool:
-        return self.kpi.measure_type == MeasureType.RATE
-
-    @property
-    def percent(self):
-        """達成率 in percent (actual ÷ target to date)."""
-        ratio = self.achievement.ratio
-        return None if ratio is None else ratio * 100
 
 
 @dataclass

@@ -109,6 +109,11 @@ class KpiKind:
         return True
 
     @property
+    def adds_up(self) -> bool:
+        """Whether months add up to a year-to-date value (counts), rather than being pooled into one rate."""
+        return False
+
+    @property
     def value_unit(self) -> str:
         """The unit a value is printed with ("件", "%"); '' for none."""
         return self.unit
@@ -253,6 +258,10 @@ class CountKind(KpiKind):
     excel_number_format: ClassVar[str] = "#,##0"
     figure_fields: ClassVar[tuple[str, ...]] = ("value",)
     entry_cell_template: ClassVar[str] = "kpi/cells/count.html"
+
+    @property
+    def adds_up(self) -> bool:
+        return True
 
     @classmethod
     def from_kpi(cls, kpi) -> KpiKind:
@@ -550,3 +559,30 @@ def _bound(cls, target_period, comparison, unit, qualitative_format) -> KpiKind:
     return cls(
         target_period=str(target_period), comparison=str(comparison), unit=unit, qualitative_format=str(qualitative_format)
     )
+
+
+def achievement(
+    *,
+    measure_type: str,
+    target: Decimal | None,
+    target_period: str,
+    comparison: str,
+    figures: Iterable[FigureValue],
+    months_elapsed: int,
+    at_risk_ratio: Decimal = AT_RISK_RATIO,
+) -> Achievement:
+    """Achievement over the first `months_elapsed` months of the fiscal year (see fiscal.months_elapsed).
+
+    Figures of later months are ignored. The outlook is on_track when the target to date is met,
+    at_risk when missed by less than `at_risk_ratio` allows, off_track otherwise; no_data when no
+    figure counts; not_applicable for qualitative KPIs and for KPIs without a usable target (the
+    actual is still given for a count or a rate, e.g. a sub-count with no target of its own).
+    """
+    if comparison not in Comparison.values:
+        raise ValueError(f"unknown comparison: {comparison!r}")
+    if not 0 <= months_elapsed <= 12:
+        raise ValueError(f"months_elapsed must be 0..12, got {months_elapsed}")
+    if not 0 < at_risk_ratio <= 1:
+        raise ValueError(f"at_risk_ratio must be in (0, 1], got {at_risk_ratio}")
+    kind = kind_for(measure_type, target_period=target_period, comparison=comparison)
+    return kind.achievement(target, figures, months_elapsed, at_risk_ratio)

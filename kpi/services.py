@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db.models import F
 
-from kpi.achievement import Achievement, FigureValue, achievement
+from kpi.achievement import Achievement, FigureValue
+from kpi.kinds import achievement
 from kpi.confirmation import counted_figures, has_value, is_provisional, judged_months
 from kpi.models import Kpi, KpiFigure
 from core.fiscal import fiscal_month_index

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi.achievement import Achievement, FigureValue, achievement, rate
+from kpi.achievement import Achievement, FigureValue, rate
+from kpi.kinds import achievement
 from kpi.choices import Comparison, MeasureType, Outlook, TargetPeriod
 
 D = Decimal

@@ -182,9 +182,9 @@ def test_the_home_page_cache_keeps_each_choice_apart(client, lead_user, observer
 def test_roadmap_says_which_values_it_shows(client, observer_user, lead_user, year):
     html = page(client, observer_user, reverse("plans:roadmap", args=[2025]))
     assert "確定値（令和7年4月分まで）" in html
-    assert "実績 1111件" in html and not any(value in html for value in UNCONFIRMED_VALUES)
+    assert "実績 1,111件" in html and not any(value in html for value in UNCONFIRMED_VALUES)
     html = page(client, lead_user, reverse("plans:roadmap", args=[2025]), provisional="1")
-    assert "実績 3333件" in html and '<span class="badge provisional">速報</span>' in html
+    assert "実績 3,333件" in html and '<span class="badge provisional">速報</span>' in html
     assert "7777" not in html
     assert 'name="provisional" value="1"' in html  # the filter form keeps the choice
 

@@ -133,10 +133,10 @@ def test_home_shows_achievement_marks_with_labels(client, observer_user, plan202
     assert "ＫＰＩの達成状況" in html
     far_below = row_of(html, "ハローワークにおける紹介就職件数")
     assert "1,538件／月" in far_below and "18,456件" in far_below  # 12 months ended: 1,538 × 12 owed
-    assert '<span class="badge outlook-off_track">遅れ</span>' in far_below and "0.1%" in far_below
+    assert '<span class="badge outlook-off_track">遅れ</span>' in far_below and "0.0%" in far_below  # 0.054 %: rounded towards not met, like every achievement
     assert '<span class="badge outlook-on_track">順調</span>' in row_of(html, "新規登録者件数")
     rate = row_of(html, "公的職業訓練定員充足率（求職者支援訓練）")
-    assert "74%" in rate and "70%" in rate and "94.6%" in rate  # the rate and its target in percent
+    assert "74.0%" in rate and "70.0%" in rate and "94.5%" in rate  # rates to one decimal; 94.59… % rounded towards not met
     assert '<span class="badge outlook-at_risk">注意</span>' in rate
     assert '<span class="badge outlook-not_applicable">対象外</span>' in row_of(html, "市町村PF設置主体による情報共有")
     assert "順調 1件" in html and "注意 1件" in html and "遅れ 1件" in html and "未入力 10件" in html

@@ -109,9 +109,16 @@ def test_count_with_a_yearly_target_of_a_few_events_has_no_monthly_share(plan202
     # A twelfth of one event is no month's target: the chart draws no target line for it.
     assert not kind.has_monthly_share(kpi) and kind.monthly_target(kpi) is None
     assert kind.prorated_target(kpi, 6) == D("0.5") and kind.annual_target(kpi) == 1
+    # Nor is half an event by September a pace: the event is held (the year's target met) or still to come.
     result = kind.kpi_achievement(kpi, figure_values(figures), months_elapsed=6)
-    assert (result.actual, result.ratio, result.outlook) == (1, 2, Outlook.ON_TRACK)
-    assert kind.format_value(result.target_to_date) == "1件"  # counts never print decimals (0.5 → 1, half up)
+    assert (result.actual, result.target_to_date, result.ratio, result.outlook) == (1, 1, 1, Outlook.ON_TRACK)
+    assert kind.format_value(result.target_to_date) == "1件"
+    none_held = [FigureValue(3, value=D(0))]
+    not_yet = kind.kpi_achievement(kpi, none_held, months_elapsed=6)
+    assert (not_yet.actual, not_yet.ratio, not_yet.outlook) == (0, None, Outlook.PENDING)
+    assert Outlook.PENDING.label == "年度末に判定"
+    at_year_end = kind.kpi_achievement(kpi, none_held, months_elapsed=12)
+    assert at_year_end.outlook == Outlook.OFF_TRACK
     assert kind.format_target(kpi) == "1件／年"
 
     yearly = kpi_named(plan2025, "相談件数")  # 1,500件／年: twelve months' worth, so a monthly pace exists
@@ -284,11 +291,6 @@ def test_99_62_percent_reads_99_6_with_the_mark_of_the_unrounded_value(client, o
     assert "100%" not in row and "100.0%" not in row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/dashboard/home.html prints KpiLine.percent with floatformat:1 (half up) instead of "
-    "the kpi_format |achievement filter; owned by the dashboard helper",
-)
 def test_the_dashboard_never_rounds_an_achievement_up_to_100_percent(client, observer_user, plan2025, bureau):
     kpi = kpi_named(plan2025, "ハローワークにおける紹介就職件数")
     kpi.target_value = D(5000)

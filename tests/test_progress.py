@@ -150,7 +150,7 @@ def test_roadmap_shows_achievement_and_latest_status_and_filters(client, deputy_
     client.force_login(deputy_user)
     url = reverse("plans:roadmap", args=[2025])
     html = client.get(url).content.decode()
-    assert "実績 20000件" in html and "順調" in html
+    assert "実績 20,000件" in html and "順調" in html
     assert '<span class="badge progress-delayed">遅れ</span> ハローワーク' in html
     by_status = client.get(url, {"status": "delayed"}).content.decode()
     assert kpi.name in by_status and "公的職業訓練定員充足率" not in by_status
