@@ -11,13 +11,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.reporting import ReportingState, reporting_matrix
 from core import locking
 from core.fiscal import fiscal_months
-from core.wareki import wareki_date
 
 
 def month_caption(month: date) -> str:
@@ -121,30 +119,9 @@ class EntryGrid:
             yield from row.cells
 
 
-def lock_reason(submission: FigureSubmission | None) -> str:
-    """Why a month cannot be edited, in the words the grid shows; empty when it can be."""
-    if submission is None or not submission.is_locked:
-        return ""
-    month = f"{submission.month.month}月"
-    if submission.status == FigureSubmission.Status.APPROVED:
-        when = wareki_date(timezone.localtime(submission.decided_at)) if submission.decided_at else ""
-        who = f"{submission.decided_by}が承認" if submission.decided_by else ""
-        detail = f"（{' '.join(filter(None, (when, who)))}）" if when or who else ""
-        return f"{month}は承認済{detail}のため編集できません。修正が必要な場合は事務局に再開を依頼してください。"
-    return f"{month}は提出済で承認待ちのため編集できません。修正が必要な場合は事務局に差戻しを依頼してください。"
-
-
-def body_kpis(plan, body):
-    return list(
-        Kpi.objects.filter(measure__section__plan=plan, reporting_bodies=body)
-        .select_related("measure__section__parent", "parent")
-        .order_by("measure__section__order", "measure__order", "order", "id")
-    )
-
-
 def build_grid(plan, body, *, as_of: date, editable: bool) -> EntryGrid:
     """The grid as stored, in a constant number of queries."""
-    kpis = body_kpis(plan, body)
+    kpis = list(Kpi.objects.reported_by(body, plan))
     figures = {
         (f.kpi_id, f.month): f
         for f in KpiFigure.objects.filter(kpi__in=kpis, member_body=body).select_related("updated_by")
@@ -152,7 +129,7 @@ def build_grid(plan, body, *, as_of: date, editable: bool) -> EntryGrid:
     matrix = reporting_matrix(plan, as_of, bodies=[body])
     columns = []
     for cell in matrix.rows[0].cells:
-        reason = lock_reason(cell.submission)
+        reason = cell.submission.lock_reason if cell.submission is not None else ""
         can_submit = editable and not reason and cell.state in (ReportingState.ENTERED, ReportingState.RETURNED, ReportingState.MISSING)
         columns.append(MonthColumn(cell.month, cell.state, cell.submission, reason, can_submit))
     locked = {c.month for c in columns if c.lock_reason}
@@ -243,7 +220,7 @@ def _write(plan, body, changes, grid, user) -> int:
             cell.conflict, cell.is_conflict = stored, True
             grid.conflicts.append(cell)
         elif cell.month in locked_now:
-            cell.errors.append(lock_reason(locked_now[cell.month]))
+            cell.errors.append(locked_now[cell.month].lock_reason)
     if grid.conflicts or any(cell.errors for cell, _, _ in changes):
         grid.errors = [e for cell, _, _ in changes for e in cell.errors]
         raise ValidationError(grid.errors or [locking.STALE])

@@ -6,14 +6,26 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
 from kpi.rules import check_subcount
 from core.access import RestrictedQuerySet
 from core.audit import audited
 from core.fiscal import fiscal_year_of, month_label
+from core.wareki import wareki_date
 from core.states import Action, allowed
 from core.tenancy import NOTHING, PlatformOwned
+
+
+class KpiQuerySet(RestrictedQuerySet):
+    def reported_by(self, body, plan):
+        """The plan's KPIs the body enters figures for, in roadmap order (its entry grid)."""
+        return (
+            self.filter(measure__section__plan=plan, reporting_bodies=body)
+            .select_related("measure__section__parent", "parent")
+            .order_by("measure__section__order", "measure__order", "order", "id")
+        )
 
 
 class Kpi(PlatformOwned, models.Model):
@@ -58,7 +70,7 @@ class Kpi(PlatformOwned, models.Model):
     order = models.PositiveSmallIntegerField("表示順", default=0)
 
     history = audited(excluded_fields=["order"])
-    objects = RestrictedQuerySet.as_manager()
+    objects = KpiQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "ＫＰＩ"
@@ -260,6 +272,19 @@ class FigureSubmission(PlatformOwned, models.Model):
     def is_editable(self) -> bool:
         """Whether the body may still change the month's figures."""
         return not self.is_locked
+
+    @property
+    def lock_reason(self) -> str:
+        """Why the month cannot be edited, in the words the grid and the import show; empty when it can be."""
+        if not self.is_locked:
+            return ""
+        month = f"{self.month.month}月"
+        if self.status == self.Status.APPROVED:
+            when = wareki_date(timezone.localtime(self.decided_at)) if self.decided_at else ""
+            who = f"{self.decided_by}が承認" if self.decided_by else ""
+            detail = f"（{' '.join(filter(None, (when, who)))}）" if when or who else ""
+            return f"{month}は承認済{detail}のため編集できません。修正が必要な場合は事務局に再開を依頼してください。"
+        return f"{month}は提出済で承認待ちのため編集できません。修正が必要な場合は事務局に差戻しを依頼してください。"
 
     # The lead secretariat's decisions (kpi/workflow.py decide); return and reopen need a reason.
     DECISIONS = (

@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kpi.entry import body_kpis
-from kpi.models import FigureSubmission, KpiFigure
+from kpi.models import FigureSubmission, Kpi, KpiFigure
 from core import locking
 from core.fiscal import fiscal_months, months_ended
 from core.states import by_name
@@ -24,7 +23,7 @@ def _filled(kpi, figure) -> bool:
 
 def missing_kpis(plan, body, month: date) -> list[str]:
     """Names of the body's KPIs with no figure for the month (a submitted month is complete)."""
-    kpis = body_kpis(plan, body)
+    kpis = list(Kpi.objects.reported_by(body, plan))
     figures = {f.kpi_id: f for f in KpiFigure.objects.filter(kpi__in=kpis, member_body=body, month=month)}
     return [kpi.name for kpi in kpis if not _filled(kpi, figures.get(kpi.pk))]
 

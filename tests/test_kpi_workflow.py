@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kpi import workflow
-from kpi.entry import body_kpis
-from kpi.models import FigureSubmission, KpiFigure
+from kpi.models import FigureSubmission, Kpi, KpiFigure
 from core.audit import history_entries
 
 APRIL = date(2025, 4, 1)
@@ -20,7 +19,7 @@ def bureau(gunma):
 
 
 def fill(plan, body, month=APRIL):
-    for kpi in body_kpis(plan, body):
+    for kpi in Kpi.objects.reported_by(body, plan):
         figure = KpiFigure(kpi=kpi, member_body=body, month=month)
         if kpi.measure_type == "rate":
             figure.numerator, figure.denominator = 30, 40

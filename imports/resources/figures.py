@@ -6,7 +6,6 @@ per row, written with bulk_create/bulk_update through the audit trail, and the �
 checked once on the month totals after every row is written, before the transaction commits.
 """
 from collections import defaultdict
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -15,11 +14,9 @@ from import_export.fields import Field
 
 from imports.resources.base import PortalResource
 from imports.widgets import LookupWidget, MonthWidget, NumberWidget, TextWidget, YesNoWidget
-from kpi.entry import lock_reason
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.rules import SubcountCheck, subcount_violations
 from members.models import MemberBody
-from plans.models import Measure
 
 MEASURE_COLUMN = "取組"
 
@@ -97,7 +94,7 @@ class FigureResource(PortalResource):
                 errors = exc.update_error_dict(errors)
             submission = self.locked.get((instance.member_body_id, instance.month))
             if submission is not None and self._changed(instance):
-                errors.setdefault("month", []).append(lock_reason(submission))
+                errors.setdefault("month", []).append(submission.lock_reason)
         if errors:
             raise ValidationError(errors)
 

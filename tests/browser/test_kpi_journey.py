@@ -2,8 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from kpi.entry import body_kpis
-from kpi.models import FigureSubmission, KpiFigure
+from kpi.models import FigureSubmission, Kpi, KpiFigure
 from tests.browser.helpers import log_in, log_out, menu
 from tests.factories import make_user
 
@@ -14,7 +13,7 @@ def test_enter_submit_approve_and_lock(page, gunma, plan2025):
     make_user(gunma, username="bureau-staff", body_name="群馬労働局", role_code="member_staff")
     make_user(gunma, username="lead-staff", body_name="群馬労働局", role_code="lead_secretariat")
     bureau = gunma.member_bodies.get(name="群馬労働局")
-    kpis = body_kpis(plan2025, bureau)
+    kpis = list(Kpi.objects.reported_by(bureau, plan2025))
 
     log_in(page, "bureau-staff")
     menu(page, "実績入力")
@@ -46,7 +45,7 @@ def test_enter_submit_approve_and_lock(page, gunma, plan2025):
     log_in(page, "lead-staff")
     menu(page, "実績の承認")
     submission = page.get_by_role("article").filter(has_text="群馬労働局　4月分")
-    expect(submission).to_contain_text("1538")
+    expect(submission).to_contain_text("1,538件")
     submission.get_by_role("button", name="承認する").click()
     expect(page.locator(".messages")).to_contain_text("群馬労働局の4月の実績を承認しました")
     assert FigureSubmission.objects.get(member_body=bureau).status == "approved"
