@@ -347,3 +347,26 @@ def test_the_default_roles_give_the_secretariat_the_unconfirmed_view_only():
         roles = {r["code"]: r["permissions"] for r in json.loads((settings.BASE_DIR / path).read_text())["access_roles"]}
         holders = {code for code, permissions in roles.items() if "view_unconfirmed_figures" in permissions}
         assert holders == {"lead_secretariat", "deputy_secretariat"}, path
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_gives_existing_secretariat_roles_the_unconfirmed_figures():
+    """A platform opened before 確定値／速報値 keeps its secretariat seeing what it saw; readers do not gain it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("members", "0006_representatives")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    AccessRole = old.get_model("members", "AccessRole")
+    lead = AccessRole.objects.create(code="old_lead", name="事務局", permissions=["view_plan", "approve_figures"])
+    deputy = AccessRole.objects.create(code="old_deputy", name="副担当", permissions=["view_plan", "review_progress"])
+    reader = AccessRole.objects.create(code="old_reader", name="オブザーバー", permissions=["view_plan", "view_figures"])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from members.models import AccessRole as Current
+
+    granted = {role.code: "view_unconfirmed_figures" in role.permissions for role in Current.objects.filter(pk__in=[lead.pk, deputy.pk, reader.pk])}
+    assert granted == {"old_lead": True, "old_deputy": True, "old_reader": False}
