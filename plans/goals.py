@@ -173,7 +173,8 @@ def _progress(goal: NumericGoal, plan, figures, months_elapsed: int, provisional
                 body="・".join(b.name for b in component.kpi.reporting_bodies.all()),
                 target=component.kpi.target_value,
                 actual=kind.to_date_value(own),
-                unit=component.kpi.unit or goal.unit,
+                # Printed in the goal's unit: the parts add up to the goal (正社員就職件数 count 人 here).
+                unit=goal.unit,
                 has_provisional=any(is_provisional(f) and f.value is not None for f in counted),
             )
         )

@@ -94,8 +94,8 @@ def test_the_home_page_marks_a_provisional_actual(client, lead_user, plan2025, p
     client.force_login(lead_user)
     confirmed = client.get(reverse("home"), {"fiscal_year": 2025}).content.decode()
     provisional = client.get(reverse("home"), {"fiscal_year": 2025, "provisional": "1"}).content.decode()
-    assert "250件" not in goal_of(confirmed) and "速報" not in goal_of(confirmed)
-    assert '250件 <span class="badge provisional">速報</span>' in goal_of(provisional)
+    assert "250人" not in goal_of(confirmed) and "速報" not in goal_of(confirmed)
+    assert '250人 <span class="badge provisional">速報</span>' in goal_of(provisional)
     assert "提出済で未承認の月（速報値）を含みます" in goal_of(provisional)
 
 
@@ -161,7 +161,7 @@ def test_home_shows_the_goal_with_its_actual_parts_and_note(client, lead_user, p
     html = client.get(reverse("home"), {"fiscal_year": 2025}).content.decode()
     assert "数値目標：正規雇用者の増加数（年間目標 <strong>3,325人</strong>）" in html
     assert "群馬労働局（中高年層の正社員就職）" in html and "ジョブカフェぐんま（中高年齢者向け就職支援相談窓口の正社員就職）" in html
-    assert '<td class="num">250件</td>' in html and '<td class="num">250人</td>' in html
+    assert html.count('<td class="num">250人</td>') == 2  # the part and the sum, in the goal's unit
     assert "※ 群馬労働局における令和７年度の就職氷河期世代を含む中高年層の正社員就職目標件数＋ジョブカフェぐんま" in html
     # The parts are not listed a second time among the KPIs.
     kpi_table = html[html.index('<table class="achievement">'):]
