@@ -209,15 +209,6 @@ class KpiLine:
     provisional: bool = False  # the to-date value includes 速報 months
 
 
-def _target_text(kpi, kind) -> str:
-    """The target in the roadmap's own words where it has them (求職者支援訓練７４％以上), else as the
-    kind writes it; never the KPI's own name (a qualitative KPI has no target)."""
-    text = (kpi.target_text or "").strip()
-    if text and text != kpi.name.strip():
-        return text
-    return kind.format_target(kpi)
-
-
 def _kpi_line(row, entries, months_ended_count) -> KpiLine:
     from kpi.choices import Outlook
 
@@ -230,7 +221,7 @@ def _kpi_line(row, entries, months_ended_count) -> KpiLine:
         row=row,
         kpi=kpi,
         name=kpi.name,
-        target=_target_text(kpi, kind),
+        target=kpi.written_target,
         actual="" if qualitative or a.actual is None else kind.format_value(a.actual),
         achievement="" if qualitative else kind.format_achievement(a.ratio),
         outlook=outlook,

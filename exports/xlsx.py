@@ -292,14 +292,6 @@ def section_text(section) -> str:
     return f"{text}\n{section.description.strip()}" if section.description.strip() else text
 
 
-def kpi_target_text(kpi) -> str:
-    """The target as the plan writes it (求職者支援訓練７４％以上); the kind's wording when the plan has none."""
-    text = (kpi.target_text or "").strip()
-    if text and text != kpi.name:
-        return text
-    return kind_of(kpi).format_target(kpi)
-
-
 def _provisional_flags(line) -> list[bool]:
     return list(getattr(line, "monthly_provisional", None) or [False] * 12)
 
@@ -372,7 +364,7 @@ def _write_roadmap_table(sheet: SheetWriter, data, row: int, keep=None) -> int:
                 fmt = kind.excel_number_format if kind.is_numeric else "@"
                 flags = _provisional_flags(line)
                 sheet.text(row, 3, kpi.name)
-                sheet.text(row, 4, kpi_target_text(kpi))
+                sheet.text(row, 4, kpi.written_target)
                 for offset, value in enumerate(line.monthly):
                     sheet.number(row, months_at + offset, _excel(kind, value) if kind.is_numeric else None, fmt, provisional=flags[offset])
                 to_date = _to_date_provisional(line)
@@ -495,7 +487,7 @@ def _kpi_sheet(wb, data, title, styles):
         flags = _provisional_flags(line)
         sheet.text(row, 1, line.measure_code)
         sheet.text(row, 2, kpi.name)
-        sheet.text(row, 3, kpi_target_text(kpi))
+        sheet.text(row, 3, kpi.written_target)
         for offset, value in enumerate(line.monthly):
             sheet.number(row, months_at + offset, _excel(kind, value) if kind.is_numeric else None, fmt, provisional=flags[offset])
         any_provisional = _to_date_provisional(line)

@@ -97,6 +97,9 @@ def count_targets(target: Decimal | None, target_period: str, months_elapsed: in
         return None
     if target_period == TargetPeriod.MONTH:
         return target * 12, target * months_elapsed
+    if 0 < target < 12:
+        # A few events a year (面接会 1件／年) have no monthly pace: the year's target is the measure.
+        return target, target
     return target, target * months_elapsed / 12
 
 

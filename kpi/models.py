@@ -106,6 +106,15 @@ class Kpi(PlatformOwned, models.Model):
         return kind_of(self)
 
     @property
+    def written_target(self) -> str:
+        """The target in the roadmap's own words where it has them (求職者支援訓練７４％以上), else as its
+        kind writes it; never the KPI's own name (a qualitative KPI has no target)."""
+        text = (self.target_text or "").strip()
+        if text and text != self.name.strip():
+            return text
+        return self.kind.format_target(self)
+
+    @property
     def kind_label(self) -> str:
         return self.kind.label
 
