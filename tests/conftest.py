@@ -106,6 +106,17 @@ chair_user = _gunma_user("chair", "群馬労働局", "chair")
 observer_user = _gunma_user("observer", "（株）上毛新聞社", "observer")
 
 
+# The two bodies that enter most of Gunma's figures.
+@pytest.fixture
+def bureau(gunma):
+    return gunma.member_bodies.get(name="群馬労働局")
+
+
+@pytest.fixture
+def industry(gunma):
+    return gunma.member_bodies.get(name="群馬県（産業経済部）")
+
+
 @pytest.fixture
 def other_platform_user(db):
     from tests.factories import load_sample_platform, make_user

@@ -39,16 +39,6 @@ def kpi_named(plan, name):
 
 
 @pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
-@pytest.fixture
-def industry(gunma):
-    return gunma.member_bodies.get(name="群馬県（産業経済部）")
-
-
-@pytest.fixture
 def year(plan2025, bureau, industry):
     placements = kpi_named(plan2025, "ハローワークにおける紹介就職件数")
     training = kpi_named(plan2025, "公的職業訓練定員充足率（求職者支援訓練）")

@@ -15,16 +15,6 @@ TODAY = date(2026, 11, 24)  # the demo's "today": FY2025 has ended, FY2026 has n
 
 
 @pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
-@pytest.fixture
-def industry(gunma):
-    return gunma.member_bodies.get(name="群馬県（産業経済部）")
-
-
-@pytest.fixture
 def welfare(gunma):
     return gunma.member_bodies.get(name="群馬県（健康福祉部）")
 

@@ -20,11 +20,6 @@ def placements(plan2025):
     return Kpi.objects.get(measure__section__plan=plan2025, name=PLACEMENTS)
 
 
-@pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
 def signed_in(user, **options) -> Client:
     client = Client(**options)
     client.force_login(user)

@@ -28,16 +28,6 @@ AUGUST_10 = date(2025, 8, 10)  # April to July have ended
 
 
 @pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
-@pytest.fixture
-def industry(gunma):
-    return gunma.member_bodies.get(name="群馬県（産業経済部）")
-
-
-@pytest.fixture
 def parts(plan2025):
     """The two parts' KPIs: the bureau's 正社員就職 and the ジョブカフェぐんま desk's."""
     goal = plan2025.numeric_goals.get()

@@ -35,16 +35,6 @@ D = Decimal
 APRIL, MAY, JUNE = date(2025, 4, 1), date(2025, 5, 1), date(2025, 6, 1)
 
 
-@pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
-@pytest.fixture
-def industry(gunma):
-    return gunma.member_bodies.get(name="群馬県（産業経済部）")
-
-
 def kpi_named(plan, name) -> Kpi:
     return Kpi.objects.select_related("parent").get(measure__section__plan=plan, name=name)
 

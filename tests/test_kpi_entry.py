@@ -12,11 +12,6 @@ APRIL = date(2025, 4, 1)
 
 
 @pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
-@pytest.fixture
 def kpis(plan2025):
     return {k.name: k for k in Kpi.objects.filter(measure__section__plan=plan2025)}
 

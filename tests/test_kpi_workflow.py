@@ -13,11 +13,6 @@ APRIL = date(2025, 4, 1)
 TODAY = date(2026, 11, 24)
 
 
-@pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
 def fill(plan, body, month=APRIL):
     for kpi in Kpi.objects.reported_by(body, plan):
         figure = KpiFigure(kpi=kpi, member_body=body, month=month)

@@ -50,11 +50,6 @@ def packet_of(plan, **options):
 
 
 @pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
-@pytest.fixture
 def placements(plan2025):
     return Kpi.objects.get(measure__section__plan=plan2025, name="ハローワークにおける紹介就職件数")
 

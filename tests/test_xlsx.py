@@ -25,11 +25,6 @@ Status = FigureSubmission.Status
 
 
 @pytest.fixture
-def bureau(gunma):
-    return gunma.member_bodies.get(name="群馬労働局")
-
-
-@pytest.fixture
 def kpis(plan2025):
     placements = Kpi.objects.get(measure__section__plan=plan2025, name="ハローワークにおける紹介就職件数")
     training = Kpi.objects.get(measure__section__plan=plan2025, name__contains="求職者支援訓練")
