@@ -292,6 +292,18 @@ def section_text(section) -> str:
     return f"{text}\n{section.description.strip()}" if section.description.strip() else text
 
 
+def _write_figures(sheet, row, line, months_at: int, total_at: int) -> bool:
+    """A KPI row's twelve months and its 累計, as numbers in the kind's format; whether 累計 includes 速報."""
+    kind = kind_of(line.kpi)
+    fmt = kind.excel_number_format
+    flags = _provisional_flags(line)
+    for offset, value in enumerate(line.monthly):
+        sheet.number(row, months_at + offset, _excel(kind, value) if kind.is_numeric else None, fmt, provisional=flags[offset])
+    to_date = _to_date_provisional(line)
+    sheet.number(row, total_at, _excel(kind, line.achievement.actual) if kind.is_numeric else None, fmt, provisional=to_date)
+    return to_date
+
+
 def _provisional_flags(line) -> list[bool]:
     return list(getattr(line, "monthly_provisional", None) or [False] * 12)
 
@@ -359,17 +371,11 @@ def _write_roadmap_table(sheet: SheetWriter, data, row: int, keep=None) -> int:
                 for column in range(months_at, total_at + 2):
                     sheet.number(row, column, None, COUNT_FORMAT)
             else:
-                kpi, a = line.kpi, line.achievement
-                kind = kind_of(kpi)
-                fmt = kind.excel_number_format if kind.is_numeric else "@"
-                flags = _provisional_flags(line)
+                kpi = line.kpi
                 sheet.text(row, 3, kpi.name)
                 sheet.text(row, 4, kpi.written_target)
-                for offset, value in enumerate(line.monthly):
-                    sheet.number(row, months_at + offset, _excel(kind, value) if kind.is_numeric else None, fmt, provisional=flags[offset])
-                to_date = _to_date_provisional(line)
-                sheet.number(row, total_at, _excel(kind, a.actual) if kind.is_numeric else None, fmt, provisional=to_date)
-                sheet.number(row, total_at + 1, achievement_excel_value(a.ratio, kpi.comparison), RATE_FORMAT, provisional=to_date)
+                to_date = _write_figures(sheet, row, line, months_at, total_at)
+                sheet.number(row, total_at + 1, achievement_excel_value(line.achievement.ratio, kpi.comparison), RATE_FORMAT, provisional=to_date)
             row += 1
         sheet.text(first, 1, measure_text(measure))
         sheet.text(first, 2, measure.responsible_label or "")
@@ -483,16 +489,11 @@ def _kpi_sheet(wb, data, title, styles):
     for row, line in enumerate(data.kpi_rows, start=2):
         kpi, a = line.kpi, line.achievement
         kind = kind_of(kpi)
-        fmt = kind.excel_number_format if kind.is_numeric else "@"
-        flags = _provisional_flags(line)
         sheet.text(row, 1, line.measure_code)
         sheet.text(row, 2, kpi.name)
         sheet.text(row, 3, kpi.written_target)
-        for offset, value in enumerate(line.monthly):
-            sheet.number(row, months_at + offset, _excel(kind, value) if kind.is_numeric else None, fmt, provisional=flags[offset])
-        any_provisional = _to_date_provisional(line)
-        sheet.number(row, tail, _excel(kind, a.actual) if kind.is_numeric else None, fmt, provisional=any_provisional)
-        sheet.number(row, tail + 1, _excel(kind, a.target_to_date) if kind.is_numeric else None, fmt)
+        any_provisional = _write_figures(sheet, row, line, months_at, tail)
+        sheet.number(row, tail + 1, _excel(kind, a.target_to_date) if kind.is_numeric else None, kind.excel_number_format)
         sheet.number(row, tail + 2, achievement_excel_value(a.ratio, kpi.comparison), RATE_FORMAT, provisional=any_provisional)
         sheet.text(row, tail + 3, Outlook(a.outlook).label)
         sheet.text(row, tail + 4, kind.label)
