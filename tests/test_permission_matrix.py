@@ -262,7 +262,7 @@ ROWS = [
         statuses(302, 403, 404, 302, 404, 403, 403, 403),
         "keieisha_user",
         method="post",
-        data=lambda w: {"version": w["proposal"].updated_at.isoformat()},
+        data=lambda w: {"version": w["proposal"].version},
     ),
     Row(
         "proposals:handle",
