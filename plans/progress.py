@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import locking
+from core.access import may
 from core.states import by_name
 from members.services import party_bodies
 from plans.models import ProgressComment, ProgressReport, ProgressSummary
@@ -23,10 +24,15 @@ REPORT_FIELDS = ("progress", "activities", "results", "issues", "next_steps")
 
 
 def can_view(user, report: ProgressReport) -> bool:
-    """The reporting body always; others only once it has been submitted (a draft is the body's own)."""
-    if user.member_body_id == report.member_body_id:
+    """The reporting body always; the secretariat once it has been submitted (a draft is the body's own).
+
+    A report carries the secretariat's return comments and its history names staff, so readers (chair,
+    observers, other bodies, municipal staff) see only the latest status on the roadmap, as in files.
+    """
+    if report.is_owned_by(user):
         return True
-    return report.review_status != Review.DRAFT
+    reviewer = may(user, "review_progress", report) or may(user, "consolidate_progress", report)
+    return reviewer and report.review_status != Review.DRAFT
 
 
 STALE = "他の利用者が先にこの報告を更新しました。入力内容は残しています。最新の内容を確かめてから、もう一度保存してください。"

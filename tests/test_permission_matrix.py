@@ -150,8 +150,9 @@ ROWS = [
     ),
     Row(
         "plans:report_detail",
+        # A report holds return comments and its history names staff: the body and the secretariat only.
         lambda w: reverse("plans:report_detail", args=[w["report"].pk]),
-        statuses(302, 404, 200, 200, 200, 200, 200, 200),
+        statuses(302, 404, 404, 200, 200, 200, 404, 404),
         "hw_user",
     ),
     Row(

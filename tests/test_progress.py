@@ -66,8 +66,9 @@ def test_a_body_submits_a_report_and_drafts_stay_private(client, hw_user, rengo_
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.review_status == "submitted" and report.submitted_at
+    # Submitted, it goes to the secretariat, not to other bodies (its return comments and history name staff).
     client.force_login(rengo_user)
-    assert client.get(reverse("plans:report_detail", args=[report.pk])).status_code == 200
+    assert client.get(reverse("plans:report_detail", args=[report.pk])).status_code == 404
     assert client.get(edit_url(hw_measure, first_period)).status_code == 403  # not responsible
 
 
