@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,7 @@ from exports.models import ExportJob, ExportLog
 from exports.registry import REGISTRY, available
 from exports.services import fail_interrupted, render_and_log
 from exports.tasks import generate_export
+from kpi.confirmation import export_provisional
 from core.access import may, requires_any, require
 
 
@@ -115,6 +117,9 @@ def job_file(request, pk):
     if job.status != ExportJob.Status.DONE:
         raise Http404
     require(request.user, REGISTRY[job.export_id].permission)
+    if (job.options or {}).get("provisional") and not export_provisional(request.user, True):
+        # Made with 速報値 for someone who may no longer see unconfirmed figures.
+        raise PermissionDenied("この資料には速報値（未承認の実績）が含まれるため、ダウンロードできません。確定値で作成し直してください。")
     content = job.file.read()
     ExportLog.objects.create(
         platform=job.platform, user=request.user, export_id=job.export_id, fiscal_year=job.fiscal_year,

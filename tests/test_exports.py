@@ -338,3 +338,21 @@ def test_the_command_line_asks_for_provisional_figures_explicitly(tmp_path, gunm
     for extra in ([], ["--provisional"]):
         call_command("export", "figures_csv", "--platform", "gunma", "--fiscal-year", "2025", "--output", str(tmp_path / "f.csv"), *extra, stdout=io.StringIO())
     assert [c["provisional"] for c in spy.calls] == [False, True]
+
+
+def test_a_finished_file_with_provisional_figures_is_refused_to_a_requester_who_lost_the_right(client, lead_user, figures, settings, tmp_path):
+    from exports.models import ExportJob
+    from exports.tasks import generate_export
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(lead_user)
+    client.post(reverse("exports:start", args=[2025, "progress_xlsx"]), {"provisional": "on"})
+    job = ExportJob.objects.get()
+    generate_export.call(job.pk)
+    file_url = reverse("exports:job_file", args=[job.pk])
+    assert client.get(file_url).status_code == 200
+    # Still allowed to take the Excel (view_figures), no longer to see 速報値: the made file is not handed out.
+    role = AccessRole.objects.get(platform=job.platform, code="lead_secretariat")
+    role.permissions = [code for code in role.permissions if code != "view_unconfirmed_figures"]
+    role.save()
+    assert client.get(file_url).status_code == 403
