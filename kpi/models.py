@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from kpi.choices import Comparison, MeasureType, TargetPeriod
@@ -184,23 +184,28 @@ class KpiFigure(PlatformOwned, models.Model):
             pairs.append((kpi, kpi.parent))
         pairs.extend((child, kpi) for child in kpi.subcounts.all())
         for child, parent in pairs:
+            child_total, child_others = self._month_total_with_self(child)
+            parent_total, parent_others = self._month_total_with_self(parent)
             check_subcount(
                 child_name=child.name,
-                child_value=self._month_total_with_self(child),
+                child_value=child_total,
                 parent_name=parent.name,
-                parent_value=self._month_total_with_self(parent),
+                parent_value=parent_total,
                 month=self.month,
+                show_values=not (child_others or parent_others),
             )
 
-    def _month_total_with_self(self, kpi) -> Decimal | None:
-        """The KPI's total over all reporting bodies for this month, with this figure's value in place of the stored one."""
-        stored = KpiFigure.objects.filter(kpi=kpi, month=self.month)
+    def _month_total_with_self(self, kpi) -> tuple[Decimal | None, bool]:
+        """The KPI's total over all reporting bodies for this month, with this figure's value in place of the
+        stored one, and whether another body's figure is in it."""
+        stored = KpiFigure.objects.filter(kpi=kpi, month=self.month, value__isnull=False)
         if self.kpi_id == kpi.pk:
-            others = stored.exclude(member_body_id=self.member_body_id).aggregate(total=Sum("value"))["total"]
-            if self.value is None:
-                return others
-            return (others or Decimal(0)) + self.value
-        return stored.aggregate(total=Sum("value"))["total"]
+            stored = stored.exclude(member_body_id=self.member_body_id)
+        totals = stored.aggregate(total=Sum("value"), others=Count("pk", filter=~Q(member_body_id=self.member_body_id)))
+        total = totals["total"]
+        if self.kpi_id == kpi.pk and self.value is not None:
+            total = (total or Decimal(0)) + self.value
+        return total, bool(totals["others"])
 
     def clean_own_values(self, reporting_body_ids=None):
         """Every rule that needs only this figure; the sub-count rule also needs the related KPI's figures,

@@ -18,13 +18,17 @@ class SubcountCheck:
     parent_name: str
     parent_value: Decimal | None
     month: date
+    # False when a total holds another body's figures, which the person entering may not see
+    # (unconfirmed values are the entering body's and the secretariat's only).
+    show_values: bool = True
 
 
 def check_subcount(
-    *, child_name: str, child_value: Decimal | None, parent_name: str, parent_value: Decimal | None, month: date
+    *, child_name: str, child_value: Decimal | None, parent_name: str, parent_value: Decimal | None, month: date,
+    show_values: bool = True,
 ) -> None:
     """Raise ValidationError when a sub-count exceeds its parent; a missing value is not checked."""
-    message = _violation(SubcountCheck(child_name, child_value, parent_name, parent_value, month))
+    message = _violation(SubcountCheck(child_name, child_value, parent_name, parent_value, month, show_values))
     if message:
         raise ValidationError(message, code="subcount_exceeds_parent")
 
@@ -37,6 +41,12 @@ def subcount_violations(checks: Iterable[SubcountCheck]) -> list[str]:
 def _violation(check: SubcountCheck) -> str | None:
     if check.child_value is None or check.parent_value is None or check.child_value <= check.parent_value:
         return None
+    if not check.show_values:
+        return (
+            f"{check.month.year}年{check.month.month}月：「{check.child_name}」の合計が、"
+            f"その親である「{check.parent_name}」の合計（他の機関の入力を含む）を上回っています。"
+            "内数は親の値以下にしてください。"
+        )
     return (
         f"{check.month.year}年{check.month.month}月："
         f"「{check.child_name}」（{format_number(check.child_value)}）が、"

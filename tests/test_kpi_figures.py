@@ -38,6 +38,20 @@ def test_subcount_above_parent_is_refused_naming_both_kpis(kpis, labour_bureau):
     assert "2025年5月" in message
 
 
+def test_the_refusal_does_not_show_another_bodys_figures(kpis, labour_bureau, gunma):
+    """The parent's total holds another body's figure, perhaps not yet confirmed: the message names no value."""
+    parent = kpis["ハローワークにおける紹介就職件数"]
+    child = kpis["専門窓口における紹介就職件数"]
+    industry = gunma.member_bodies.get(name="群馬県（産業経済部）")
+    parent.reporting_bodies.add(industry)
+    figure(parent, industry, date(2025, 5, 1), value=Decimal(1284)).save()
+    with pytest.raises(ValidationError) as error:
+        figure(child, labour_bureau, date(2025, 5, 1), value=Decimal(5000)).full_clean()
+    message = " ".join(error.value.messages)
+    assert "「専門窓口における紹介就職件数」の合計" in message and "他の機関の入力を含む" in message
+    assert "1,284" not in message and "5,000" not in message
+
+
 def test_subcount_equal_to_parent_is_accepted(kpis, labour_bureau):
     figure(kpis["ハローワークにおける紹介就職件数"], labour_bureau, date(2025, 5, 1), value=Decimal(200)).save()
     figure(kpis["専門窓口における紹介就職件数"], labour_bureau, date(2025, 5, 1), value=Decimal(200)).full_clean()
