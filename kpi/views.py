@@ -19,7 +19,7 @@ from kpi.confirmation import (
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from core.access import may, requires_any, require
 from core.audit import history_entries
-from core.fiscal import fiscal_months
+from core.fiscal import fiscal_months, months_ended
 from core.states import by_name
 
 
@@ -189,10 +189,13 @@ def charts(request, fiscal_year):
         figures[figure.kpi_id].append(figure)
     labels = [f"{m.month}月" for m in fiscal_months(plan.fiscal_year)]
     drawn = []
+    ended = months_ended(plan.fiscal_year, timezone.localdate())
     for kpi in kpis:
-        svg = kpi_chart_svg(kpi, monthly_totals(kpi, figures[kpi.pk]), labels)
+        flags = monthly_provisional(figures[kpi.pk])
+        # Drawn as the packet draws it: the running total stops at the last month that is over.
+        svg = kpi_chart_svg(kpi, monthly_totals(kpi, figures[kpi.pk]), labels, provisional=flags, months_ended=ended)
         if svg:
-            marked = [label for label, flag in zip(labels, monthly_provisional(figures[kpi.pk])) if flag]
+            marked = [label for label, flag in zip(labels, flags) if flag]
             drawn.append((kpi, svg_data_uri(svg), marked))
     return render(
         request, "kpi/charts.html",

@@ -453,12 +453,10 @@ class GoalComponent(PlatformOwned, models.Model):
         super().clean()
         if not (self.goal_id and self.kpi_id):
             return
-        from kpi.choices import MeasureType
-
         kpi = self.kpi
         if kpi.measure.section.plan_id != self.goal.plan_id:
             raise ValidationError({"kpi": "ＫＰＩは数値目標と同じ年度の事業実施計画のものを選んでください。"})
-        if kpi.measure_type != MeasureType.COUNT:
+        if not kpi.kind.adds_up:
             raise ValidationError({"kpi": "数値目標の内訳には件数のＫＰＩを選んでください（実績を合計します）。"})
 
 

@@ -158,3 +158,9 @@ def test_any_text_is_read_or_refused_with_a_validation_error(text):
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**12), max_value=10**12))
 def test_formatted_numbers_read_back_to_the_same_value(value):
     assert parse_number(format_number(value), allow_negative=True) == value
+
+
+def test_a_share_is_whole_percent_rounded_down_so_it_never_reads_100_too_early():
+    from core.templatetags.portal import share
+
+    assert [share(value) for value in (Decimal("0.996"), 1, Decimal("0.78"), 0, None)] == ["99%", "100%", "78%", "0%", ""]

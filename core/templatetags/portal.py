@@ -1,3 +1,6 @@
+import math
+from decimal import Decimal
+
 from django import template
 
 from core.wareki import wareki_date, wareki_fiscal_year
@@ -17,3 +20,11 @@ def fiscal_year_label(fiscal_year):
 def wareki(value):
     return wareki_date(value) if value else ""
 
+
+@register.filter
+def share(ratio):
+    """0.996 → 「99%」: a share (a reporting rate) in whole percent, rounded down, so that a share
+    that is not whole never reads 100%; '' for None."""
+    if ratio in (None, ""):
+        return ""
+    return f"{math.floor(Decimal(str(ratio)) * 100)}%"
