@@ -264,8 +264,10 @@ class FigureSubmission(PlatformOwned, models.Model):
         settings.AUTH_USER_MODEL, verbose_name="承認・差戻し者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField("承認・差戻し日時", null=True, blank=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
     history = audited()
+    stale_message = "この月の実績は、表示した後に差戻し・再提出などで変わりました。何もしていません。最新の内容を確認してから、もう一度操作してください。"
 
     class Meta:
         verbose_name = verbose_name_plural = "月次実績の提出"

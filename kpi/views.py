@@ -160,7 +160,9 @@ def decide(request, pk):
     submission = get_object_or_404(FigureSubmission.objects.select_related("plan", "member_body"), pk=pk, plan__platform=request.platform)
     action = request.POST.get("action", "")
     try:
-        workflow.decide(submission, action, user=request.user, reason=request.POST.get("reason", ""))
+        workflow.decide(
+            submission, action, user=request.user, reason=request.POST.get("reason", ""), seen_version=request.POST.get("version")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

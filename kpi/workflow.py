@@ -41,6 +41,7 @@ def submit(plan, body, month: date, *, user, today: date) -> FigureSubmission:
     if missing := missing_kpis(plan, body, month):
         raise ValidationError(f"{label}の次の指標が未入力のため提出できません：{'、'.join(missing)}")
     submission.status = Status.SUBMITTED
+    locking.next_version(submission)
     submission.submitted_by, submission.submitted_at = user, timezone.now()
     submission.reason = ""
     submission._change_reason = "提出"
@@ -49,12 +50,14 @@ def submit(plan, body, month: date, *, user, today: date) -> FigureSubmission:
 
 
 @transaction.atomic
-def decide(submission: FigureSubmission, action: str, *, user, reason: str = "") -> FigureSubmission:
+def decide(submission: FigureSubmission, action: str, *, user, reason: str = "", seen_version=None) -> FigureSubmission:
     """approve / return (a submitted month) or reopen (an approved month); return and reopen need a reason.
 
     The moves are FigureSubmission.DECISIONS; the approvals page shows the same ones as buttons.
+    `seen_version` is the version the approver's page showed: a month returned and submitted again
+    since then is refused, so that nobody approves figures they have not seen.
     """
-    submission = locking.lock(submission)
+    submission = locking.lock(submission) if seen_version is None else locking.lock_unchanged(submission, seen_version)
     reason = reason.strip()
     label = f"{submission.member_body}の{submission.month.month}月"
     decision = by_name(FigureSubmission.DECISIONS, action)
@@ -65,6 +68,7 @@ def decide(submission: FigureSubmission, action: str, *, user, reason: str = "")
     if decision.needs_reason and not reason:
         raise ValidationError(f"{decision.word}の理由を入力してください。")
     submission.status = decision.target
+    locking.next_version(submission)
     submission.reason = reason
     submission.decided_by, submission.decided_at = user, timezone.now()
     submission._change_reason = f"{decision.word}：{reason}" if decision.needs_reason else decision.word

@@ -109,3 +109,24 @@ def test_approvals_query_count_is_constant_with_tenfold_submissions(client, gunm
     with django_assert_num_queries(APPROVALS_QUERIES):
         html = client.get(reverse("kpi:approvals", args=[2025])).content.decode()
     assert html.count('name="action" value="approve"') == 23
+
+
+def test_an_approval_from_a_page_shown_before_a_return_and_resubmission_is_refused(client, plan2025, bureau, bureau_staff, lead_user):
+    """Approving means having seen the figures: a month returned and submitted again since the page was shown is not approved."""
+    fill(plan2025, bureau)
+    submission = workflow.submit(plan2025, bureau, APRIL, user=bureau_staff, today=TODAY)
+    client.force_login(lead_user)
+    page = client.get(reverse("kpi:approvals", args=[2025])).content.decode()
+    shown = submission.version
+    assert f'name="version" value="{shown}"' in page
+    # Meanwhile: returned, corrected and submitted again (by another approver and the body).
+    workflow.decide(submission, "return", user=lead_user, reason="4月の件数を確認してください")
+    workflow.submit(plan2025, bureau, APRIL, user=bureau_staff, today=TODAY)
+    response = client.post(reverse("kpi:decide", args=[submission.pk]), {"action": "approve", "version": shown}, follow=True)
+    assert "表示した後に差戻し・再提出などで変わりました" in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == FigureSubmission.Status.SUBMITTED
+    # From a fresh page it goes through.
+    client.post(reverse("kpi:decide", args=[submission.pk]), {"action": "approve", "version": submission.version})
+    submission.refresh_from_db()
+    assert submission.status == FigureSubmission.Status.APPROVED
