@@ -13,7 +13,7 @@ from exports.csv import ENCODINGS, render_csv
 from exports.data import gather
 from exports.forms import CheckboxList
 from exports.xlsx import render_progress_workbook
-from kpi.confirmation import UNCONFIRMED, counted_figures, export_provisional, status_label
+from kpi.confirmation import UNCONFIRMED, confirmed_through, counted_figures, export_provisional, status_label
 from kpi.models import KpiFigure
 from plans.models import ProgressReport
 from core.access import may, restriction
@@ -121,6 +121,15 @@ class FiguresCsv(CsvExport):
     permission = "view_figures"
     shows_figures = True
     header = ["年度", "指標", "入力機関", "対象月", "状況", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
+
+    def render(self, plan, *, user=None, provisional=False, **options):
+        # The rows say 確定／速報 one by one; the file's name says its basis and cut-off, as the
+        # title rows of the Excel and the packet do (a CSV has no room for a title).
+        provisional = export_provisional(user, provisional)
+        exported = super().render(plan, user=user, provisional=provisional, **options)
+        cutoff = confirmed_through(plan)
+        basis = "with-provisional" if provisional else f"confirmed-to-{cutoff:%Y-%m}" if cutoff else "confirmed-none"
+        return ExportFile(exported.filename.replace(".csv", f"_{basis}.csv"), exported.content_type, exported.content)
 
     def rows(self, plan, *, user=None, provisional=False):
         # Entered, returned and never-submitted months are in no file; 速報値 only for those who may see them.

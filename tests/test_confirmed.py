@@ -217,8 +217,12 @@ def read_csv(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
-def test_figures_csv_has_a_status_column_and_only_counted_months(plan2025, lead_user, year):
-    rows = read_csv(REGISTRY["figures_csv"].render(plan2025, user=lead_user).content)
+def test_figures_csv_has_a_status_column_and_only_counted_months(plan2025, lead_user, observer_user, year):
+    exported = REGISTRY["figures_csv"].render(plan2025, user=lead_user)
+    assert exported.filename == f"gunma_2025_figures_csv_confirmed-to-{confirmed_through(plan2025):%Y-%m}.csv"
+    assert REGISTRY["figures_csv"].render(plan2025, user=lead_user, provisional=True).filename.endswith("_with-provisional.csv")
+    assert REGISTRY["figures_csv"].render(plan2025, user=observer_user, provisional=True).filename.endswith(f"{confirmed_through(plan2025):%Y-%m}.csv")
+    rows = read_csv(exported.content)
     assert rows[0][4] == "状況"
     assert {tuple(r[2:5]) for r in rows[1:] if r[1] == "ハローワークにおける紹介就職件数"} == {("群馬労働局", "2025-04", "確定")}
     assert not any(r[3] in ("2025-06", "2026-02", "2025-07") for r in rows[1:])  # returned and only-entered months
