@@ -27,9 +27,11 @@ def _plan(request, kind, fiscal_year, *, create=False):
 @requires_any(*IMPORTERS)
 def menu(request):
     plan = working_plan(request.platform)
-    runs = ImportRun.objects.filter(platform=request.platform).select_related("user")[:20]
+    kinds = allowed_kinds(request.user)
+    # Only runs of the kinds the user may import: the others' pages would answer 403.
+    runs = ImportRun.objects.filter(platform=request.platform, kind__in=[k.id for k in kinds]).select_related("user")[:20]
     return render(request, "imports/menu.html", {
-        "kinds": allowed_kinds(request.user), "runs": runs, "formats": FILE_FORMATS,
+        "kinds": kinds, "runs": runs, "formats": FILE_FORMATS,
         "fiscal_year": plan.fiscal_year if plan else None, "form": UploadForm(),
     })
 

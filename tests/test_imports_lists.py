@@ -122,3 +122,15 @@ def test_roles_without_permission_cannot_import(client, deputy_user, welfare_use
     page = client.get(reverse("imports:menu")).content.decode()
     assert "市町村プラットフォーム" in page and "構成員名簿" not in page
     assert client.get(reverse("imports:template", args=["members"])).status_code == 403
+
+
+def test_the_import_history_lists_only_the_kinds_the_user_may_import(client, gunma, lead_user, welfare_user):
+    from imports.models import ImportRun
+
+    ImportRun.objects.create(platform=gunma, user=lead_user, kind="figures", original_name="実績_4月.xlsx")
+    ImportRun.objects.create(platform=gunma, user=welfare_user, kind="municipal", original_name="市町村ＰＦ.csv")
+    client.force_login(welfare_user)  # the municipal liaison imports municipal platforms only
+    html = client.get(reverse("imports:menu")).content.decode()
+    assert "市町村ＰＦ.csv" in html and "実績_4月.xlsx" not in html
+    client.force_login(lead_user)
+    assert "実績_4月.xlsx" in client.get(reverse("imports:menu")).content.decode()
