@@ -14,6 +14,7 @@ from exports.data import gather
 from exports.forms import CheckboxList
 from exports.xlsx import render_progress_workbook
 from kpi.confirmation import UNCONFIRMED, confirmed_through, counted_figures, export_provisional, status_label
+from kpi.kinds import YES_NO_TEXT
 from kpi.models import KpiFigure
 from plans.models import ProgressReport
 from core.access import may, restriction
@@ -139,7 +140,7 @@ class FiguresCsv(CsvExport):
             .order_by("kpi__measure__section__order", "kpi__measure__order", "kpi__order", "kpi_id", "member_body__order", "month")
         )
         for f in figures:
-            yes_no = {True: "はい", False: "いいえ"}.get(f.yes_no, "")
+            yes_no = YES_NO_TEXT.get(f.yes_no, "")
             yield [plan.fiscal_year, f.kpi.name, f.member_body.name, f"{f.month:%Y-%m}", status_label(f),
                    plain_number(f.value), plain_number(f.numerator), plain_number(f.denominator), f.text_value, yes_no, f.comment]
 

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import F
 
 from kpi.achievement import Achievement, FigureValue
-from kpi.kinds import achievement
+from kpi.kinds import kind_of
 from kpi.confirmation import counted_figures, has_value, is_provisional, judged_months
 from kpi.models import Kpi, KpiFigure
 from core.fiscal import fiscal_month_index
@@ -66,14 +66,7 @@ def kpi_result(kpi, figures, months_elapsed: int) -> KpiResult:
         FigureValue(month_index=fiscal_month_index(f.month), value=f.value, numerator=f.numerator, denominator=f.denominator)
         for f in figures
     ]
-    result = achievement(
-        measure_type=kpi.measure_type,
-        target=kpi.target_value,
-        target_period=kpi.target_period,
-        comparison=kpi.comparison,
-        figures=values,
-        months_elapsed=months_elapsed,
-    )
+    result = kind_of(kpi).kpi_achievement(kpi, values, months_elapsed)
     marked = any(is_provisional(f) and has_value(f) and fiscal_month_index(f.month) <= months_elapsed for f in figures)
     return KpiResult(result, marked, months_elapsed)
 
