@@ -13,7 +13,6 @@ from django.db import transaction
 from kpi.models import Kpi
 from plans.goals import copy_goals
 from plans.models import BusinessPlan, Measure, PlanCategory, ReportingPeriod, RoadmapSection
-from core.numbers import format_number
 
 _PLAN_FIELDS = [
     "title", "introduction", "purpose", "positioning", "structure", "period", "goal_text", "kpi_policy", "progress_policy",
@@ -109,9 +108,8 @@ def _measures(plan) -> dict[str, Measure]:
 
 
 def _target(kpi) -> str:
-    if kpi.target_value is None:
-        return "なし"
-    return f"{format_number(kpi.target_value)}{kpi.unit}（{kpi.get_comparison_display()}・{kpi.get_target_period_display()}）"
+    # As the kind writes it (value, unit, period and direction), so a change of any of them shows.
+    return kpi.kind.format_target(kpi) or "なし"
 
 
 def _label(measure) -> str:

@@ -49,7 +49,7 @@ def test_diff_shows_added_removed_and_changed_measures_and_targets(plan2025):
     assert [a for a in diff.added] == ["2(1)ア④ オンライン職業相談の実施"]
     assert diff.removed and diff.removed[0].startswith("2(1)ア③")
     assert [(c.code, c.what, c.before, c.after) for c in diff.changed] == [
-        ("2(1)ア①", "ＫＰＩ「ハローワークにおける紹介就職件数」の目標", "1,538件（以上・月間）", "1,600件（以上・月間）")
+        ("2(1)ア①", "ＫＰＩ「ハローワークにおける紹介就職件数」の目標", "1,538件／月", "1,600件／月")
     ]
 
 
