@@ -47,7 +47,8 @@ class Export:
         values into render's keyword options.
         """
         fields = {}
-        if self.shows_figures and may(user, UNCONFIRMED):
+        # user None is the command line, the instance's operator (as kpi.confirmation.export_provisional).
+        if self.shows_figures and (user is None or may(user, UNCONFIRMED)):
             fields["provisional"] = forms.BooleanField(
                 label="速報値（未承認）を含める", required=False,
                 help_text="提出済・未承認の月の値も、「速報」の印を付けて含めます。既定は確定値（承認済）のみです。",

@@ -356,3 +356,17 @@ def test_a_finished_file_with_provisional_figures_is_refused_to_a_requester_who_
     role.permissions = [code for code in role.permissions if code != "view_unconfirmed_figures"]
     role.save()
     assert client.get(file_url).status_code == 403
+
+
+def test_the_command_line_takes_each_exports_own_choices_and_refuses_others(tmp_path, gunma, figures, monkeypatch):
+    from django.core.management.base import CommandError
+
+    spy = _Spy(REGISTRY["meeting_packet"], monkeypatch)
+    base = ["export", "meeting_packet", "--platform", "gunma", "--fiscal-year", "2025", "--output", str(tmp_path / "p.pdf")]
+    call_command(*base, "--option", "section=roadmap", "--section", "charts", stdout=io.StringIO())
+    assert sorted(spy.calls[0]["sections"]) == ["charts", "roadmap"]
+    with pytest.raises(CommandError, match="含める章"):
+        call_command(*base, "--option", "section=nonsense", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="「協議会資料（PDF）」にない選択肢です：colour"):
+        call_command(*base, "--option", "colour=red", stdout=io.StringIO())
+    assert len(spy.calls) == 1
