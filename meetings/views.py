@@ -88,12 +88,20 @@ def _formset_page(request, pk, formset_class, template, done):
         return refused
     kwargs = {"platform": request.platform, "plan": meeting.plan}
     formset = formset_class(request.POST or None, instance=meeting, form_kwargs=kwargs)
+    stale = None
     if request.method == "POST" and formset.is_valid():
-        # All rows were validated together; they are written in one transaction (ATOMIC_REQUESTS).
-        formset.save()
-        messages.success(request, done)
-        return redirect("meetings:detail", meeting.pk)
-    return render(request, template, {"meeting": meeting, "formset": formset})
+        try:
+            # The meeting's version covers its lists too: rows saved by someone else since this page
+            # was shown are not overwritten. All rows go in one transaction, or none.
+            with locking.edit(meeting, request.POST.get("version")):
+                formset.save()
+        except locking.StaleEdit as exc:
+            stale = " ".join(exc.messages)
+            meeting.refresh_from_db(fields=["version"])
+        else:
+            messages.success(request, done)
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, template, {"meeting": meeting, "formset": formset, "stale": stale})
 
 
 @requires_any("manage_meetings")

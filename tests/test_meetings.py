@@ -32,6 +32,7 @@ def test_agenda_links_measures_and_proposals_in_one_save(client, lead_user, meet
     measure = Measure.objects.filter(section__plan=plan2025).first()
     client.force_login(lead_user)
     data = {
+        "version": meeting.version,  # the version the page showed (core.locking)
         "agenda_items-TOTAL_FORMS": "2", "agenda_items-INITIAL_FORMS": "0", "agenda_items-MIN_NUM_FORMS": "0", "agenda_items-MAX_NUM_FORMS": "1000",
         "agenda_items-0-order": "1", "agenda_items-0-title": "令和7年度事業実施計画の進捗", "agenda_items-0-measures": [measure.pk],
         "agenda_items-1-order": "2", "agenda_items-1-title": "", "agenda_items-1-duration_minutes": "-5",
@@ -43,6 +44,18 @@ def test_agenda_links_measures_and_proposals_in_one_save(client, lead_user, meet
     item = AgendaItem.objects.get()
     assert list(item.measures.all()) == [measure]
     assert measure.code in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+
+
+def test_an_agenda_saved_from_a_page_shown_before_someone_elses_save_is_refused(client, lead_user, meeting):
+    client.force_login(lead_user)
+    shown = meeting.version
+    rows = {"agenda_items-TOTAL_FORMS": "1", "agenda_items-INITIAL_FORMS": "0", "agenda_items-MIN_NUM_FORMS": "0", "agenda_items-MAX_NUM_FORMS": "1000",
+            "agenda_items-0-order": "1"}
+    client.post(reverse("meetings:agenda", args=[meeting.pk]), {**rows, "version": shown, "agenda_items-0-title": "一人目の議題"})
+    response = client.post(reverse("meetings:agenda", args=[meeting.pk]), {**rows, "version": shown, "agenda_items-0-title": "二人目の議題"})
+    html = response.content.decode()
+    assert "他の利用者が先にこの協議会を更新しました" in html and "二人目の議題" in html  # refused, the input kept
+    assert list(AgendaItem.objects.values_list("title", flat=True)) == ["一人目の議題"]
 
 
 def test_attendance_comes_from_the_member_list_once(meeting, gunma):
