@@ -96,8 +96,10 @@ class MunicipalPlatform(MunicipallyOwned, models.Model):
         NetworkPartnerType, verbose_name="ネットワーク構築済みの主体", blank=True, related_name="municipal_platforms"
     )
     note = models.TextField("備考", blank=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
     objects = RestrictedQuerySet.as_manager()
+    stale_message = "他の利用者が先にこの市町村の記録を更新しました。入力内容は残しています。最新の内容を確かめてから保存してください。"
 
     class Meta:
         verbose_name = verbose_name_plural = "市町村プラットフォーム"

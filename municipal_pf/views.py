@@ -8,6 +8,7 @@ from municipal_pf.forms import ContactFormSet, MunicipalPlatformForm, ReportForm
 from municipal_pf.models import MunicipalPlatform, MunicipalReport, NetworkPartnerType
 from municipal_pf.services import coverage
 from plans.models import ReportingPeriod
+from core import locking
 from core.access import may, requires_any
 from core.audit import history_entries
 
@@ -105,10 +106,18 @@ def platform_edit(request, pk):
     form = MunicipalPlatformForm(request.POST or None, instance=mpf)
     contacts = ContactFormSet(request.POST or None, instance=mpf)
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
-        with transaction.atomic():  # the platform and all its contacts, or nothing
-            form.save()
-            contacts.save()
-        messages.success(request, f"{mpf.municipality}の記録を保存しました。")
-        return redirect("municipal_pf:platform", mpf.pk)
+        try:
+            with transaction.atomic():  # the platform and all its contacts, or nothing
+                # On the version the page showed: someone else's save since then is not overwritten.
+                with locking.edit(mpf, request.POST.get("version")):
+                    form.save(commit=False)
+                form.save_m2m()
+                contacts.save()
+        except locking.StaleEdit as exc:
+            form.add_error(None, exc)
+            mpf.refresh_from_db(fields=["version"])
+        else:
+            messages.success(request, f"{mpf.municipality}の記録を保存しました。")
+            return redirect("municipal_pf:platform", mpf.pk)
     return render(request, "municipal_pf/platform_edit.html", {"mpf": mpf, "form": form, "formset": contacts},
                   status=400 if request.method == "POST" else 200)

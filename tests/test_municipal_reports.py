@@ -105,7 +105,7 @@ def contact_data(**extra):
     data = {"contacts-TOTAL_FORMS": "2", "contacts-INITIAL_FORMS": "0", "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000",
             "status": "established", "established_on": "2024-04-01", "secretariat_department": "福祉政策課", "forum": "support_meeting",
             "forum_note": "", "note": "", "network_partners": [], "contacts-0-name": "前橋 太郎", "contacts-0-department": "福祉政策課",
-            "contacts-0-phone": "027-000-0000", "contacts-0-email": "maebashi@example.jp"}
+            "contacts-0-phone": "027-000-0000", "contacts-0-email": "maebashi@example.jp", "version": "0"}
     data.update(extra)
     return data
 
@@ -124,6 +124,18 @@ def test_the_liaison_edits_a_platform_and_its_contacts_all_or_nothing(client, gu
     client.post(url, contact_data(network_partners=[hello_work.pk]))
     page = client.get(reverse("municipal_pf:platform", args=[mpf.pk])).content.decode()
     assert "前橋 太郎" in page and "○ 構築済：ハローワーク" in page and "× 未構築：民生委員" in page
+
+
+def test_a_platform_record_saved_from_a_stale_page_is_refused(client, gunma, mpfs, welfare_user):
+    mpf = mpfs["前橋市"]
+    client.force_login(welfare_user)
+    url = reverse("municipal_pf:platform_edit", args=[mpf.pk])
+    client.post(url, contact_data(secretariat_department="一人目の課"))
+    stale = client.post(url, contact_data(secretariat_department="二人目の課", **{"contacts-0-name": "二人目 花子"}))
+    html = stale.content.decode()
+    assert stale.status_code == 400 and "他の利用者が先にこの市町村の記録を更新しました" in html and "二人目の課" in html
+    mpf.refresh_from_db()
+    assert mpf.secretariat_department == "一人目の課" and list(mpf.contacts.values_list("name", flat=True)) == ["前橋 太郎"]
 
 
 def test_municipal_staff_see_their_own_platform_only(client, gunma, mpfs):
