@@ -13,7 +13,7 @@ class ProgressReportForm(VersionedFormMixin, forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ("activities", "results", "issues", "next_steps")}
 
 
-class ProgressSummaryForm(forms.ModelForm):
+class ProgressSummaryForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ProgressSummary
         fields = ["progress", "summary"]

@@ -373,8 +373,10 @@ class ProgressSummary(PlatformOwned, models.Model):
         settings.AUTH_USER_MODEL, verbose_name="更新者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
     history = audited()
+    stale_message = "他の利用者が先にこの取組の進捗をとりまとめました。入力内容は残しています。最新の内容を確かめてから保存してください。"
 
     class Meta:
         verbose_name = verbose_name_plural = "進捗のとりまとめ"

@@ -4,6 +4,7 @@ Views resolve the plan and objects through the user's platform and check permiss
 rules live in plans/progress.py.
 """
 from django.contrib import messages
+from django.db import IntegrityError
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from plans.forms import ProgressReportForm, ProgressSummaryForm, RoadmapFilterFo
 from plans.models import Measure, ProgressReport, ProgressSummary
 from kpi.confirmation import CONFIRMED, basis_caption, basis_for, confirmed_through, may_choose_provisional
 from plans.roadmap import attach_kpi_results, filter_tree, roadmap_tree
+from core import locking
 from core.access import may, requires_any, require
 from core.audit import history_entries
 from core.states import by_name
@@ -247,11 +249,17 @@ def summary_edit(request, fiscal_year, period_id, measure_id):
     initial = {} if summary.pk else {"summary": progress.default_summary_text(reports)}
     form = ProgressSummaryForm(request.POST or None, instance=summary, initial=initial)
     if request.method == "POST" and form.is_valid():
-        summary = form.save(commit=False)
-        summary.updated_by = request.user
-        summary.save()
-        messages.success(request, f"「{measure}」の進捗をとりまとめました。")
-        return redirect("plans:consolidation_period", plan.fiscal_year, period.pk)
+        form.instance.updated_by = request.user
+        try:
+            form.save()
+        except locking.StaleEdit as exc:
+            form.add_error(None, exc)
+        except IntegrityError:
+            # Two first summaries at once: the unique constraint let one in (inside edit()'s savepoint).
+            form.add_error(None, locking.StaleEdit(ProgressSummary.stale_message))
+        else:
+            messages.success(request, f"「{measure}」の進捗をとりまとめました。")
+            return redirect("plans:consolidation_period", plan.fiscal_year, period.pk)
     return render(request, "plans/summary_edit.html", {"plan": plan, "period": period, "measure": measure, "form": form, "reports": reports})
 
 

@@ -138,6 +138,13 @@ def test_consolidation_lists_missing_reports_and_the_lead_summarises(client, hw_
     assert "【ハローワーク】順調" in client.get(url).content.decode()  # prefilled from the reports
     client.post(url, {"progress": "on_track", "summary": "ハローワークで着実に実施"})
     assert ProgressSummary.objects.get(measure=hw_measure).summary == "ハローワークで着実に実施"
+    # A second page opened before that first save (no summary yet) does not overwrite it.
+    stale = client.post(url, {"progress": "delayed", "summary": "別の担当者のとりまとめ", "version": ""})
+    assert "他の利用者が先にこの取組の進捗をとりまとめました" in stale.content.decode() and "別の担当者のとりまとめ" in stale.content.decode()
+    summary = ProgressSummary.objects.get(measure=hw_measure)
+    assert summary.summary == "ハローワークで着実に実施"
+    client.post(url, {"progress": "delayed", "summary": "見直したとりまとめ", "version": summary.version})
+    assert ProgressSummary.objects.get(measure=hw_measure).summary == "見直したとりまとめ"
     client.force_login(deputy_user)
     assert client.post(url, {"progress": "delayed", "summary": "x"}).status_code == 403
 
