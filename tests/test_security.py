@@ -91,3 +91,14 @@ def test_signed_in_pages_are_not_stored_by_browsers_or_proxies(client, lead_user
     client.force_login(lead_user)
     for url in (reverse("home"), reverse("plans:roadmap", args=[2025])):
         assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_a_fresh_checkout_checks_its_migrations_without_any_environment():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0 and "No changes detected" in result.stdout, result.stderr
+
+
+def test_a_command_without_a_configuration_says_why_instead_of_models_not_loaded():
+    result = manage("migrate")
+    assert result.returncode != 0
+    assert "設定を読み込めません：SECRET_KEY が設定されていません" in result.stderr and "Models aren't loaded" not in result.stderr
