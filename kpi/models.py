@@ -67,6 +67,9 @@ class Kpi(PlatformOwned, models.Model):
     )
     target_text = models.CharField("目標の表記", max_length=200, blank=True, help_text="工程表どおりの表記（例: 1,538件／月）")
     note = models.TextField("備考", blank=True)
+    # Bounds a month's value should stay within; a value outside is a warning, not an error.
+    min_value = models.DecimalField("下限", max_digits=14, decimal_places=2, null=True, blank=True, help_text="月の値がこれを下回ると確認を求めます")
+    max_value = models.DecimalField("上限", max_digits=14, decimal_places=2, null=True, blank=True, help_text="月の値がこれを上回ると確認を求めます")
     order = models.PositiveSmallIntegerField("表示順", default=0)
 
     history = audited(excluded_fields=["order"])
@@ -145,6 +148,10 @@ class KpiFigure(PlatformOwned, models.Model):
     text_value = models.TextField("記述", blank=True)
     yes_no = models.BooleanField("はい／いいえ", null=True, blank=True)
     comment = models.TextField("コメント", blank=True)
+    # What the plausibility checks said when the value was saved, and the enterer's explanation,
+    # so that the approver judges the value with both (kpi/plausibility.py).
+    warnings = models.TextField("保存時の確認事項", blank=True)
+    warning_comment = models.TextField("確認事項への説明", blank=True)
     version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="更新者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -230,6 +237,49 @@ class KpiFigure(PlatformOwned, models.Model):
         errors = self.kpi.kind.clean_figure(self, self.kpi)
         if errors:
             raise ValidationError(errors)
+
+
+class PlausibilityRule(PlatformOwned, models.Model):
+    """妥当性の目安: how far a platform lets a month's value move before the grid asks the enterer to explain it.
+
+    One row per platform and measure type; without a row the defaults of the fields apply
+    (`PlausibilityRule.for_kpi`). Values beyond these are warnings, saved with a comment, never errors.
+    """
+
+    platform = models.ForeignKey(
+        "platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="plausibility_rules"
+    )
+    measure_type = models.CharField("種類", max_length=20, choices=MeasureType.choices)
+    max_change_ratio = models.DecimalField(
+        "前月・前年同月からの許容変動幅", max_digits=6, decimal_places=2, default=Decimal("0.50"),
+        validators=[MinValueValidator(0, "負の値は入力できません。")], help_text="0.5 = ±50%を超える増減で確認を求めます",
+    )
+    min_base_value = models.DecimalField(
+        "変動を判定する最小の比較値", max_digits=14, decimal_places=2, default=Decimal(10),
+        validators=[MinValueValidator(0, "負の値は入力できません。")], help_text="比較する値がこれ未満なら増減を判定しません（少ない件数の揺れを除くため）",
+    )
+    max_target_share_ratio = models.DecimalField(
+        "月間目標相当を上回る許容幅", max_digits=6, decimal_places=2, default=Decimal("1.00"),
+        validators=[MinValueValidator(0, "負の値は入力できません。")], help_text="1.0 = 月間目標相当の2倍を超えると確認を求めます",
+    )
+    warn_rate_over_100 = models.BooleanField("100%を超える率の確認を求める", default=True)
+
+    history = audited()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "実績の妥当性の目安"
+        ordering = ["platform", "measure_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "measure_type"], name="unique_plausibility_rule_per_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform} {self.get_measure_type_display()}"
+
+    @classmethod
+    def defaults(cls, measure_type: str) -> "PlausibilityRule":
+        """The rule a platform without its own row uses (the fields' defaults)."""
+        return cls(measure_type=measure_type)
 
 
 class FigureSubmission(PlatformOwned, models.Model):
