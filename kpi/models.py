@@ -55,6 +55,9 @@ class Kpi(PlatformOwned, models.Model):
     unit = models.CharField("単位", max_length=20, blank=True, help_text="例: 件、人、%")
     numerator_label = models.CharField("分子の名称", max_length=50, blank=True, help_text="率の場合（例: 受講者数）")
     denominator_label = models.CharField("分母の名称", max_length=50, blank=True, help_text="率の場合（例: 定員）")
+    numerator_within_denominator = models.BooleanField(
+        "分子は分母以下", default=False, help_text="率の場合。分子が分母を超えることがあり得ない指標（例: 就職率）ではオンにすると、超える入力を誤りとします"
+    )
     qualitative_format = models.CharField(
         "定性指標の入力形式", max_length=10, choices=QualitativeFormat.choices, blank=True
     )
