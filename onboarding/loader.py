@@ -22,6 +22,7 @@ from municipal_pf.models import Municipality
 from plans.models import (
     BusinessPlan, GoalComponent, Measure, NumericGoal, PlanCategory, ReportingPeriod, RoadmapSection, SupportCategory,
 )
+from plans.services import ensure_default_reporting_periods
 from core.models import Guideline, GuidelineAmendment, Platform, PlatformName, Prefecture, Stage
 
 
@@ -143,8 +144,8 @@ def load_platform(data: dict) -> Platform:
         platform.chair_title = chair.get("title", "")
         _validated(platform, "chair")
         platform.save(update_fields=["chair_body", "chair_title"])
-    _load_roles(platform, data, bodies)
-    _load_parties(platform, data, categories, bodies)
+    parties = _load_parties(platform, data, categories, bodies)
+    _load_roles(platform, data, bodies, parties)
     for i, item in enumerate(data.get("support_categories", [])):
         where = f"support_categories[{i}]"
         _upsert(SupportCategory, where, {"platform": platform, "number": _req(item, "number", where)}, {"name": _req(item, "name", where)})
@@ -205,12 +206,18 @@ def _load_members(platform, data):
     bodies = {}
     for order, item in enumerate(data.get("member_bodies", []), start=1):
         where = f"member_bodies[{order - 1}]"
-        name = _req(item, "name", where)
+        # A department (部局) names its member, listed before it, and its own name: 「青森県（商工労働部）」.
+        parent = _lookup(bodies, item["parent"], f"{where}.parent", "所属する構成員") if item.get("parent") else None
+        if parent is None:
+            name = _req(item, "name", where)
+        else:
+            name = item.get("name") or MemberBody.department_name(parent.name, _req(item, "department", where))
         bodies[name] = _upsert(
             MemberBody,
             where,
             {"platform": platform, "name": name},
             {
+                "parent": parent,
                 "category": _lookup(categories, item["category"], where, "区分") if item.get("category") else None,
                 "organisation": item.get("organisation", ""),
                 "department": item.get("department", ""),
@@ -226,7 +233,7 @@ def _load_members(platform, data):
     return categories, bodies
 
 
-def _load_roles(platform, data, bodies):
+def _load_roles(platform, data, bodies, parties):
     for order, item in enumerate(data.get("roles", []), start=1):
         where = f"roles[{order - 1}]"
         role = _upsert(
@@ -237,11 +244,16 @@ def _load_roles(platform, data, bodies):
         )
         for j, holder in enumerate(item.get("bodies", [])):
             at = f"{where}.bodies[{j}]"
-            body = _lookup(bodies, _req(holder, "body", at), at, "機関・団体")
-            _upsert(RoleAssignment, at, {"role": role, "member_body": body}, {"share": holder.get("share", "")})
+            # A holder is a body or department ("body"), or a group by its printed label ("group").
+            if holder.get("group"):
+                lookup = {"role": role, "responsible_party": _lookup(parties, holder["group"], at, "グループ（実施主体の表記）")}
+            else:
+                lookup = {"role": role, "member_body": _lookup(bodies, _req(holder, "body", at), at, "機関・団体")}
+            _upsert(RoleAssignment, at, lookup, {"share": holder.get("share", "")})
 
 
 def _load_parties(platform, data, categories, bodies):
+    parties = {}
     for order, item in enumerate(data.get("responsible_parties", []), start=1):
         where = f"responsible_parties[{order - 1}]"
         party = _upsert(
@@ -256,6 +268,8 @@ def _load_parties(platform, data, categories, bodies):
         )
         party.bodies.set([_lookup(bodies, name, where, "機関・団体") for name in item.get("bodies", [])])
         party.categories.set([_lookup(categories, name, where, "区分") for name in item.get("categories", [])])
+        parties[party.label] = party
+    return parties
 
 
 _PLAN_TEXT_FIELDS = (
@@ -311,6 +325,8 @@ def load_plan(platform: Platform, data: dict, *, replace: bool = False) -> tuple
             ),
             where,
         ).save()
+    # A plan file without periods still lets progress reporting start (the defaults, editable).
+    ensure_default_reporting_periods(plan)
     context = _RoadmapContext(
         plan=plan,
         parties={p.label: p for p in platform.responsible_parties.all()},

@@ -13,6 +13,7 @@ from django.db import transaction
 from kpi.models import Kpi
 from plans.goals import copy_goals
 from plans.models import BusinessPlan, Measure, PlanCategory, ReportingPeriod, RoadmapSection
+from plans.services import ensure_default_reporting_periods
 
 _PLAN_FIELDS = [
     "title", "introduction", "purpose", "positioning", "structure", "period", "goal_text", "kpi_policy", "progress_policy",
@@ -80,6 +81,7 @@ def copy_plan(plan: BusinessPlan, fiscal_year: int) -> BusinessPlan:
         new_kpi.parent = kpis[old_parent]
         new_kpi.save(update_fields=["parent"])
     copy_goals(plan, copy, kpis)  # 数値目標 and their components, on the copied KPIs
+    ensure_default_reporting_periods(copy)  # a plan that had no periods starts the new year with the defaults
     return copy
 
 

@@ -16,6 +16,7 @@ from kpi.kinds import kind_class
 from kpi.models import Kpi
 from members.models import MemberBody, ResponsibleParty
 from plans.models import BusinessPlan, Measure, RoadmapSection, SupportCategory
+from plans.services import ensure_default_reporting_periods
 
 LEVELS = (("大項目番号", "大項目名"), ("中項目番号", "中項目名"), ("小項目番号", "小項目名"))
 
@@ -75,6 +76,7 @@ class RoadmapResource(PortalResource):
         if self.plan.pk is None:
             # A new platform's first roadmap brings its plan; a dry run rolls it back with the rest.
             self.plan.save()
+            ensure_default_reporting_periods(self.plan)
         self.sections = {}
         self.measures = {}
         self.kpis = {}
