@@ -1,9 +1,10 @@
 """KPIs of the roadmap's measures and the monthly figures entered against them."""
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -16,6 +17,19 @@ from core.fiscal import fiscal_year_of, month_label
 from core.wareki import wareki_date
 from core.states import Action, allowed
 from core.tenancy import NOTHING, PlatformOwned
+
+
+def parse_offsets(text: str) -> list[int]:
+    """「0,3」「０、３」 → [0, 3]: the days after a due date that scheduled reminders go out on."""
+    cleaned = unicodedata.normalize("NFKC", text or "").replace("、", ",")
+    parts = [part.strip() for part in cleaned.split(",") if part.strip()]
+    if not all(part.isdigit() and int(part) <= 60 for part in parts):
+        raise ValidationError("自動督促を送る日は、期限日からの日数（0～60）をカンマ区切りで入力してください（例: 0,3）。")
+    return sorted({int(part) for part in parts})
+
+
+def validate_offsets(text: str) -> None:
+    parse_offsets(text)
 
 
 class KpiQuerySet(RestrictedQuerySet):
@@ -387,10 +401,60 @@ class Reminder(PlatformOwned, models.Model):
         settings.AUTH_USER_MODEL, verbose_name="送信者", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField("送信日時", auto_now_add=True)
+    # A scheduled reminder (kpi/tasks.py) has no sender; its day keeps it to one per body, month and day.
+    automatic = models.BooleanField("自動督促", default=False)
+    sent_on = models.DateField("送信日", default=timezone.localdate)
 
     class Meta:
         verbose_name = verbose_name_plural = "督促"
         ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "member_body", "month", "sent_on"], condition=Q(automatic=True), name="one_automatic_reminder_per_day",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.member_body} {self.month.year}年{month_label(self.month)} {self.sent_at:%Y-%m-%d}"
+
+
+class ReportingSchedule(PlatformOwned, models.Model):
+    """提出期限と自動督促: when a platform's bodies owe a month's figures (e.g. 10 = 翌月10日) and whether
+    the portal chases them by itself on the due day and some days after (kpi/deadlines.py, kpi/tasks.py).
+
+    A platform without a row uses the defaults of the fields (`for_platform`), with reminders off.
+    """
+
+    platform_path = "platform_id"
+
+    platform = models.OneToOneField(
+        "platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="reporting_schedule"
+    )
+    due_day = models.PositiveSmallIntegerField(
+        "提出期限（翌月の日）", default=10, validators=[MinValueValidator(1, "1から28の日を入力してください。"), MaxValueValidator(28, "1から28の日を入力してください。")],
+        help_text="10 なら、各月の実績の提出期限は翌月10日です（どの月にもある28日まで）",
+    )
+    auto_reminders = models.BooleanField("自動督促", default=False, help_text="オンにすると、期限を過ぎても未提出の機関に督促メールを自動で送ります")
+    reminder_offsets = models.CharField(
+        "自動督促を送る日", max_length=50, default="0,3", validators=[validate_offsets],
+        help_text="期限日から何日後に送るかをカンマ区切りで（0＝期限日、3＝期限の3日後）。例: 0,3",
+    )
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
+
+    history = audited()
+    stale_message = "提出期限の設定は、表示した後に他の利用者が変更しました。何も保存していません。最新の内容を確認してから、もう一度保存してください。"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提出期限と自動督促"
+
+    def __str__(self):
+        return f"{self.platform} 翌月{self.due_day}日"
+
+    @classmethod
+    def for_platform(cls, platform_id) -> "ReportingSchedule":
+        """The platform's schedule, or an unsaved one with the defaults."""
+        return cls.objects.filter(platform_id=platform_id).first() or cls(platform_id=platform_id)
+
+    @property
+    def offsets(self) -> list[int]:
+        return parse_offsets(self.reminder_offsets)
