@@ -60,6 +60,7 @@ class PortalResource(resources.ModelResource):
         self.platform, self.plan, self.user = platform, plan, user
         self.reason = reason  # the audit trail's change reason: which file brought the change
         self.row_numbers = None  # spreadsheet row of each dataset row, for messages raised after the rows
+        self.dry_run = True  # set by import_data: a preview takes no locks
         self._meta.use_bulk = self.bulk
         self._meta.batch_size = 1000 if self.bulk else None
         self._meta.import_id_fields = list(self.key_fields)
@@ -76,6 +77,10 @@ class PortalResource(resources.ModelResource):
         return tuple(self.fields[name].get_value(instance) for name in self.key_fields)
 
     # --- shared machinery ------------------------------------------------------------------
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self.dry_run = dry_run  # import-export does not pass it on to before_import
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
     def columns(self) -> list[str]:
         return [field.column_name for field in self.get_import_fields()]
 
