@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from core.locking import VersionedFormMixin
-from municipal_pf.models import MunicipalContact, MunicipalPlatform, MunicipalReport
+from municipal_pf.models import MunicipalContact, MunicipalPlatform, MunicipalReport, Municipality
 
 
 class ReportForm(VersionedFormMixin, forms.ModelForm):
@@ -29,9 +29,12 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
 class MunicipalPlatformForm(forms.ModelForm):
     class Meta:
         model = MunicipalPlatform
-        fields = ["status", "established_on", "secretariat_department", "forum", "forum_note", "network_partners", "note"]
+        fields = [
+            "status", "established_on", "secretariat_department", "forum", "forum_note", "network_partners", "joint_municipalities", "note",
+        ]
         widgets = {
             "network_partners": forms.CheckboxSelectMultiple,
+            "joint_municipalities": forms.SelectMultiple(attrs={"size": 8}),
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -39,6 +42,17 @@ class MunicipalPlatformForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Only the prefecture's municipalities: a joint platform never crosses a prefecture's border.
+        self.fields["joint_municipalities"].queryset = Municipality.objects.filter(
+            prefecture_id=self.instance.platform.prefecture_id
+        ).exclude(pk=self.instance.municipality_id)
+
+    def clean_joint_municipalities(self):
+        chosen = self.cleaned_data["joint_municipalities"]
+        errors = self.instance.joint_municipality_errors(chosen)
+        if errors:
+            raise forms.ValidationError(errors)
+        return chosen
 
 
 ContactFormSet = inlineformset_factory(

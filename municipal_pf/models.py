@@ -27,7 +27,7 @@ class MunicipallyOwned(PlatformOwned):
 
 
 class Municipality(models.Model):
-    """市町村 — reference data of a prefecture (団体コード without its check digit)."""
+    """市町村 — national reference data (団体コード without its check digit), from municipal_pf/localgov.py."""
 
     class Kind(models.TextChoices):
         CITY = "city", "市"
@@ -40,6 +40,7 @@ class Municipality(models.Model):
     )
     code = models.CharField("団体コード", max_length=5, unique=True, help_text="全国地方公共団体コード（検査数字を除く5桁）")
     name = models.CharField("市町村名", max_length=50)
+    reading = models.CharField("読み", max_length=100, blank=True)
     kind = models.CharField("種別", max_length=10, choices=Kind.choices)
     district = models.CharField("郡", max_length=50, blank=True)
 
@@ -50,6 +51,13 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def full_code(self) -> str:
+        """The six-digit 団体コード with its check digit, as 総務省 publishes it (102016 for 前橋市)."""
+        from municipal_pf.localgov import with_check_digit
+
+        return with_check_digit(self.code)
 
 
 class NetworkPartnerType(models.Model):
@@ -84,8 +92,14 @@ class MunicipalPlatform(MunicipallyOwned, models.Model):
     platform = models.ForeignKey(
         "platform_portal.Platform", verbose_name="都道府県プラットフォーム", on_delete=models.CASCADE, related_name="municipal_platforms"
     )
+    # A joint platform (共同設置: one platform for several 町村) is recorded under its representative
+    # municipality, here, with the others in `joint_municipalities`.
     municipality = models.ForeignKey(
-        Municipality, verbose_name="市町村", on_delete=models.PROTECT, related_name="municipal_platforms"
+        Municipality, verbose_name="市町村（共同設置では代表の市町村）", on_delete=models.PROTECT, related_name="municipal_platforms"
+    )
+    joint_municipalities = models.ManyToManyField(
+        Municipality, verbose_name="共同設置の市町村", blank=True, related_name="joint_municipal_platforms",
+        help_text="複数の市町村で一つのプラットフォームを設置しているとき、代表の市町村のほかに参加する市町村",
     )
     status = models.CharField("設置状況", max_length=20, choices=Status.choices, default=Status.NOT_ESTABLISHED)
     established_on = models.DateField("設置日", null=True, blank=True)
@@ -111,10 +125,42 @@ class MunicipalPlatform(MunicipallyOwned, models.Model):
     def __str__(self):
         return f"{self.municipality}（{self.get_status_display()}）"
 
+    @property
+    def name(self) -> str:
+        """前橋市, or for a joint platform all its municipalities (中之条町・長野原町（共同設置）).
+
+        Prefetch `joint_municipalities` where platforms are listed."""
+        joint = list(self.joint_municipalities.all()) if self.pk else []
+        if not joint:
+            return str(self.municipality)
+        return "・".join([str(self.municipality)] + [str(m) for m in joint]) + "（共同設置）"
+
+    @property
+    def covered_municipalities(self) -> list:
+        """Every municipality the platform serves: the representative first, then the joint ones."""
+        return [self.municipality] + (list(self.joint_municipalities.all()) if self.pk else [])
+
     def clean(self):
         super().clean()
         if self.municipality_id and self.platform_id and self.municipality.prefecture_id != self.platform.prefecture_id:
             raise ValidationError({"municipality": f"「{self.municipality}」は{self.platform.prefecture}の市町村ではありません。"})
+
+    def joint_municipality_errors(self, municipalities) -> list[str]:
+        """Why these municipalities cannot join this platform (another prefecture, or already served by another record)."""
+        errors = []
+        taken = {}
+        others = MunicipalPlatform.objects.filter(platform_id=self.platform_id).exclude(pk=self.pk).prefetch_related("joint_municipalities")
+        for other in others.select_related("municipality"):
+            for m in other.covered_municipalities:
+                taken[m.pk] = other
+        for municipality in municipalities:
+            if municipality.pk == self.municipality_id:
+                errors.append(f"「{municipality}」は代表の市町村です。共同設置の市町村には、ほかの市町村を選んでください。")
+            elif self.platform_id and municipality.prefecture_id != self.platform.prefecture_id:
+                errors.append(f"「{municipality}」は{self.platform.prefecture}の市町村ではありません。")
+            elif municipality.pk in taken:
+                errors.append(f"「{municipality}」は既に「{taken[municipality.pk].municipality}」の市町村ＰＦに含まれています。")
+        return errors
 
 
 class MunicipalContact(PlatformOwned, models.Model):

@@ -42,12 +42,18 @@ class Coverage:
 
 
 def coverage(platform) -> Coverage:
-    """Every municipality of the platform's prefecture, with or without a platform record (3 queries)."""
+    """Every municipality of the platform's prefecture, with or without a platform record (4 queries).
+
+    A joint platform (共同設置) covers each of its municipalities: each row shows it.
+    """
     partners = list(NetworkPartnerType.objects.all())
-    records = {
-        p.municipality_id: p
-        for p in MunicipalPlatform.objects.filter(platform=platform).prefetch_related("network_partners")
-    }
+    records = {}
+    found = MunicipalPlatform.objects.filter(platform=platform).select_related("municipality").prefetch_related(
+        "network_partners", "joint_municipalities"
+    )
+    for record in found:
+        for covered in record.covered_municipalities:
+            records[covered.pk] = record
     rows = []
     for municipality in Municipality.objects.filter(prefecture_id=platform.prefecture_id):
         record = records.get(municipality.pk)

@@ -85,7 +85,7 @@ def _edit(request, report, *, template):
 
 def _municipal_platform(request, pk):
     platforms = MunicipalPlatform.objects.filter(platform=request.platform).select_related("municipality")
-    mpf = get_object_or_404(platforms.prefetch_related("network_partners", "contacts"), pk=pk)
+    mpf = get_object_or_404(platforms.prefetch_related("network_partners", "contacts", "joint_municipalities"), pk=pk)
     if not (may(request.user, "view_municipal") or may(request.user, "manage_municipal") or may(request.user, "report_own_municipal", mpf)):
         raise PermissionDenied("この市町村プラットフォームを表示する権限がありません。")
     return mpf
