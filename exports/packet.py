@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
@@ -82,17 +83,17 @@ def _roster_day(plan, as_of, meeting):
 
 def _member_roster(platform, on: date) -> list[RosterGroup]:
     """構成員名簿: the members with their representatives (役職・氏名), then the observers, then the
-    secretariat's staff; bodies outside the council (関係機関) are not members and are left out."""
-    bodies = list(
-        MemberBody.objects.filter(platform=platform)
-        .current(on)
-        .exclude(membership=MemberBody.Membership.PARTNER)
-        .select_related("category")
-        .order_by("order", "name")
-    )
+    secretariat's staff; bodies outside the council (関係機関) are not members and are left out.
+    A member counts once: its departments' representatives are listed on the member's rows."""
+    current = MemberBody.objects.filter(platform=platform).current(on).exclude(membership=MemberBody.Membership.PARTNER)
+    bodies = list(current.members().select_related("category").order_by("order", "name"))
     people = defaultdict(list)
-    for person in Representative.objects.filter(member_body__in=bodies).order_by("order", "id"):
-        people[person.member_body_id].append(person)
+    for person in (
+        Representative.objects.filter(member_body__in=current)
+        .select_related("member_body")
+        .order_by(F("member_body__parent_id").asc(nulls_first=True), "member_body__order", "order", "id")
+    ):
+        people[person.member_body.parent_id or person.member_body_id].append(person)
     groups = {label: RosterGroup(label) for label in (GROUP_MEMBERS, GROUP_OBSERVERS, GROUP_SECRETARIAT)}
     for body in bodies:
         group = groups[GROUP_OBSERVERS if body.is_observer else GROUP_MEMBERS]
@@ -101,7 +102,7 @@ def _member_roster(platform, on: date) -> list[RosterGroup]:
             group.people.append(Person(body, p.title if p else "", p.name if p else ""))
         for p in people[body.pk]:
             if p.capacity == Representative.Capacity.SECRETARIAT:
-                groups[GROUP_SECRETARIAT].people.append(Person(body, p.title, p.name))
+                groups[GROUP_SECRETARIAT].people.append(Person(p.member_body, p.title, p.name))
     return [g for g in groups.values() if g.people]
 
 
@@ -133,22 +134,25 @@ class RoleRow:
 
 
 def _role_table(platform, on: date) -> list[RoleRow]:
-    """役割分担 as the guideline writes it: each body with its duties and 主担当／副担当, bodies with
-    the very same duties on one row (ハローワーク、機構、サポステ)."""
+    """役割分担 as the guideline writes it: each body (or department, or group by its printed label
+    「市町村（…）」) with its duties and 主担当／副担当, holders with the very same duties on one row
+    (ハローワーク、機構、サポステ)."""
     duties = defaultdict(list)
-    bodies = {}
+    holders = {}
     assignments = (
-        RoleAssignment.objects.filter(role__platform=platform, member_body__in=MemberBody.objects.current(on))
-        .select_related("role", "member_body")
-        .order_by("member_body__order", "member_body__name", "role__order", "role__id")
+        RoleAssignment.objects.filter(role__platform=platform)
+        .filter(Q(member_body__in=MemberBody.objects.current(on)) | Q(responsible_party__isnull=False))
+        .select_related("role", "member_body", "responsible_party")
+        .order_by(F("member_body__order").asc(nulls_last=True), "member_body__name", "responsible_party__order", "role__order", "role__id")
     )
     for a in assignments:
-        bodies[a.member_body_id] = a.member_body
-        duties[a.member_body_id].append((a.role.name, a.get_share_display() if a.share else ""))
+        key = ("body", a.member_body_id) if a.member_body_id else ("group", a.responsible_party_id)
+        holders[key] = a.holder
+        duties[key].append((a.role.name, a.get_share_display() if a.share else ""))
     rows: dict[tuple, RoleRow] = {}
-    for body_id, body in bodies.items():
-        key = tuple(duties[body_id])
-        rows.setdefault(key, RoleRow([], list(key))).bodies.append(body)
+    for key, holder in holders.items():
+        duty_key = tuple(duties[key])
+        rows.setdefault(duty_key, RoleRow([], list(duty_key))).bodies.append(holder)
     return list(rows.values())
 
 

@@ -51,9 +51,12 @@ def attendees_from_members(meeting: Meeting) -> int:
         .order_by("membership", "order", "name")
     )
     members, secretariat = [], []
+    bodies = list(bodies)
+    # A member whose departments send people (群馬県 through 産業経済部) needs no blank row of its own.
+    represented_by_departments = {b.parent_id for b in bodies if b.parent_id and b.representatives.all()}
     for body in bodies:
         people = list(body.representatives.all())
-        if not people:
+        if not people and body.pk not in represented_by_departments:
             members.append(Attendee(meeting=meeting, member_body=body))
         for person in people:
             row = Attendee(meeting=meeting, member_body=body, name=person.name, title=person.title)

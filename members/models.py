@@ -39,11 +39,23 @@ class MemberBodyQuerySet(models.QuerySet):
         """Bodies that were members at some time between two dates (a plan's fiscal year)."""
         return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end), Q(left_on__isnull=True) | Q(left_on__gte=start))
 
+    def members(self):
+        """The bodies the 名簿 lists and counts: not the departments acting for them."""
+        return self.filter(parent__isnull=True)
+
 
 class MemberBody(PlatformOwned, models.Model):
-    """構成員（機関・団体）. Departments of one organisation are separate bodies with their own roles."""
+    """構成員（機関・団体）, or a department (部局) acting for one.
 
-    same_platform_fields = ("category",)
+    A department is a body of its own (`parent` set): it holds roles, enters figures, reports
+    progress and is named in the roadmap through the same foreign keys as any body, while the 名簿
+    lists and counts only its member (`MemberBody.objects.members()`). Its name is always the one a
+    reader can tell apart, 「群馬県（産業経済部）」, built from the member's name and `department`.
+    A guideline may instead list two departments of one organisation as two members (Gunma's
+    群馬県（産業経済部） and 群馬県（健康福祉部））: those are members, `organisation` says whose.
+    """
+
+    same_platform_fields = ("category", "parent")
     owner_path = "id"  # a body's own records (its entry grid) belong to it
 
     class Membership(models.TextChoices):
@@ -55,7 +67,14 @@ class MemberBody(PlatformOwned, models.Model):
         "platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="member_bodies"
     )
     name = models.CharField("名称", max_length=200)
-    organisation = models.CharField("組織名", max_length=200, blank=True, help_text="部局を別の構成員とする場合の組織名（例: 群馬県）")
+    parent = models.ForeignKey(
+        "self", verbose_name="所属する構成員", on_delete=models.PROTECT, null=True, blank=True, related_name="departments",
+        help_text="部局の場合、その部局が属する構成員（構成員名簿では構成員を1機関として数えます）",
+    )
+    organisation = models.CharField(
+        "組織名", max_length=200, blank=True,
+        help_text="設置要領が同じ組織の部局を別々の構成員として掲げる場合の組織名（例: 群馬県）",
+    )
     department = models.CharField("部局", max_length=100, blank=True)
     category = models.ForeignKey(
         MemberCategory, verbose_name="区分", on_delete=models.PROTECT, related_name="bodies", null=True, blank=True
@@ -67,6 +86,7 @@ class MemberBody(PlatformOwned, models.Model):
     left_on = models.DateField("退会日", null=True, blank=True)
     note = models.TextField("備考", blank=True)
     order = models.PositiveSmallIntegerField("表示順", default=0)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MemberBodyQuerySet.as_manager()
     history = audited()
@@ -80,14 +100,53 @@ class MemberBody(PlatformOwned, models.Model):
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="body_left_after_joined",
             ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="body_not_its_own_department"),
         ]
 
     def __str__(self):
         return self.name
 
     @property
+    def display_name(self) -> str:
+        """The name every list prints (not the roadmap's short label 「県」, which two bodies share)."""
+        return self.name
+
+    @property
     def is_observer(self) -> bool:
         return self.membership == self.Membership.OBSERVER
+
+    @property
+    def is_department(self) -> bool:
+        return self.parent_id is not None
+
+    @staticmethod
+    def department_name(member_name: str, department: str) -> str:
+        return f"{member_name}（{department}）"
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": "部局の下に部局は置けません。構成員を選んでください。"})
+        if self.pk and self.departments.exists():
+            raise ValidationError({"parent": "部局を持つ構成員は、他の構成員の部局にできません。"})
+        if not self.department.strip():
+            raise ValidationError({"department": "部局名を入力してください。"})
+
+    def save(self, *args, **kwargs):
+        if self.parent_id is not None:
+            # A department shares its member's 区分 and participation, and carries its member's name.
+            self.category_id, self.membership = self.parent.category_id, self.parent.membership
+            self.name = self.department_name(self.parent.name, self.department)
+            self.organisation = ""
+        super().save(*args, **kwargs)
+        if self.parent_id is None:
+            for department in self.departments.all():
+                if (department.name, department.category_id, department.membership) != (
+                    self.department_name(self.name, department.department), self.category_id, self.membership
+                ):
+                    department.save()
 
 
 class Representative(PlatformOwned, models.Model):
@@ -116,6 +175,7 @@ class Representative(PlatformOwned, models.Model):
     )
     is_primary = models.BooleanField("構成員名簿に載せる", default=True, help_text="機関・団体を代表する方（名簿に載せない随行者は外す）")
     order = models.PositiveSmallIntegerField("表示順", default=0)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     history = audited()
 
@@ -128,10 +188,14 @@ class Representative(PlatformOwned, models.Model):
 
 
 class Role(PlatformOwned, models.Model):
-    """役割: a duty listed in the guideline (設置要領), held by one or more bodies."""
+    """役割: a duty listed in the guideline (設置要領), held by bodies, departments or groups."""
 
     class Function(models.TextChoices):
-        """What the portal itself does with a role; the wording stays the platform's own."""
+        """What the portal itself does with a role; the wording stays the platform's own.
+
+        The list is closed: each value's meaning is FUNCTION_MEANINGS (shown on the roles screen,
+        the roles template and the README).
+        """
 
         SECRETARIAT = "secretariat", "とりまとめ事務局"
         PLAN_DRAFTING = "plan_drafting", "事業実施計画の策定"
@@ -147,6 +211,9 @@ class Role(PlatformOwned, models.Model):
     function = models.CharField("機能", max_length=30, choices=Function.choices, default=Function.OTHER)
     order = models.PositiveSmallIntegerField("表示順", default=0)
     bodies = models.ManyToManyField(MemberBody, through="RoleAssignment", related_name="roles", verbose_name="担当機関")
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "役割"
@@ -156,10 +223,27 @@ class Role(PlatformOwned, models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def function_meaning(self) -> str:
+        return FUNCTION_MEANINGS[self.function]
+
+
+FUNCTION_MEANINGS = {
+    Role.Function.SECRETARIAT: "協議会の事務局（とりまとめ）。主担当・副担当の機関が協議会の運営、実績の承認、進捗のとりまとめを担います。",
+    Role.Function.PLAN_DRAFTING: "事業実施計画・工程表の策定とりまとめ。",
+    Role.Function.PROGRESS_MANAGEMENT: "工程表の取組の進捗管理（進捗報告の確認・とりまとめ）。",
+    Role.Function.MUNICIPAL_LIAISON: "市町村プラットフォーム（市町村ＰＦ）との連絡調整、好事例・課題の把握。",
+    Role.Function.POLICY_PROPOSAL: "事務局への政策提案。",
+    Role.Function.OTHER: "上記以外の役割（周知・広報、就職支援、職業訓練など）。設置要領の文言のまま記録します。",
+}
+
 
 class RoleAssignment(PlatformOwned, models.Model):
+    """Who holds a role: one body or department, or a group named by its label (a ResponsibleParty
+    such as 「市町村（…）」), which resolves to its bodies and keeps its printed label."""
+
     platform_path = "role.platform_id"
-    same_platform_fields = ("member_body",)
+    same_platform_fields = ("member_body", "responsible_party")
 
     class Share(models.TextChoices):
         LEAD = "lead", "主担当"
@@ -167,19 +251,51 @@ class RoleAssignment(PlatformOwned, models.Model):
         NONE = "", "－"
 
     role = models.ForeignKey(Role, verbose_name="役割", on_delete=models.CASCADE, related_name="assignments")
-    member_body = models.ForeignKey(MemberBody, verbose_name="機関・団体", on_delete=models.CASCADE, related_name="role_assignments")
+    member_body = models.ForeignKey(
+        MemberBody, verbose_name="機関・団体", on_delete=models.CASCADE, related_name="role_assignments", null=True, blank=True
+    )
+    responsible_party = models.ForeignKey(
+        "ResponsibleParty", verbose_name="グループ（実施主体の表記）", on_delete=models.CASCADE, related_name="role_assignments",
+        null=True, blank=True,
+    )
     share = models.CharField("担当区分", max_length=10, choices=Share.choices, blank=True, default=Share.NONE)
 
     history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "役割の割当"
-        ordering = ["role", "member_body__order"]
-        constraints = [models.UniqueConstraint(fields=["role", "member_body"], name="unique_role_per_body")]
+        ordering = ["role", "member_body__order", "responsible_party__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "member_body"], name="unique_role_per_body"),
+            models.UniqueConstraint(fields=["role", "responsible_party"], name="unique_role_per_party"),
+            models.CheckConstraint(
+                condition=Q(member_body__isnull=True, responsible_party__isnull=False)
+                | Q(member_body__isnull=False, responsible_party__isnull=True),
+                name="role_held_by_body_or_group",
+            ),
+        ]
 
     def __str__(self):
         share = f"（{self.get_share_display()}）" if self.share else ""
-        return f"{self.member_body} — {self.role}{share}"
+        return f"{self.holder} — {self.role}{share}"
+
+    @property
+    def holder(self):
+        """The body, department or group as printed: 「群馬県（産業経済部）」 or 「市町村（…）」."""
+        return self.member_body or self.responsible_party
+
+    def holder_bodies(self, plan=None):
+        """The bodies that hold the role: the one body, or every body the group resolves to."""
+        from members.services import party_bodies
+
+        if self.member_body_id:
+            return MemberBody.objects.filter(pk=self.member_body_id)
+        return party_bodies(self.responsible_party, plan)
+
+    def clean(self):
+        super().clean()
+        if (self.member_body_id is None) == (self.responsible_party_id is None):
+            raise ValidationError("機関・団体（部局を含む）かグループのどちらか一方を選んでください。")
 
 
 class ResponsibleParty(PlatformOwned, models.Model):
