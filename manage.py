@@ -14,8 +14,8 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_portal.settings")
     if len(sys.argv) > 1 and sys.argv[1] in OFFLINE_COMMANDS:
         os.environ.setdefault("SECRET_KEY", "django-insecure-offline-command")
-    if len(sys.argv) > 1 and sys.argv[1] in MIGRATION_COMMANDS:
-        os.environ.setdefault("PORTAL_ENV", "development")
+    if len(sys.argv) > 1 and sys.argv[1] in MIGRATION_COMMANDS and "PORTAL_ENV" not in os.environ:
+        os.environ.update(PORTAL_ENV="development", DEBUG="true")  # development requires DEBUG
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -13,6 +13,6 @@ class CoreConfig(AppConfig):
     verbose_name = "プラットフォーム"
 
     def ready(self):
-        from core import freshness, twofactor  # noqa: F401  (twofactor connects the sign-in signal)
+        from core import freshness, signin, twofactor  # noqa: F401  (they connect the sign-in signals)
 
         freshness.connect()

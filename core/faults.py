@@ -1,16 +1,36 @@
-"""A database that goes away mid-request gets a clear page, not a bare server error.
+"""Fault pages: a database gone mid-request, any other error, a refused form, a body too large.
+
+A database that goes away gets a clear 503 page, not a bare server error, wherever the request
+meets it. Views (inside the request's transaction) come through `DatabaseUnavailableMiddleware`.
+The middleware before the view touches the database too: loading the session and the user, the
+second-factor check. An exception there never reaches `process_exception`; Django turns it into
+the 500 handler's response, so `server_error` (handler500) asks which exception it is answering.
 
 The request's transaction (ATOMIC_REQUESTS) is lost with the connection, so nothing of the
 request was saved; the page says so. Django closes the broken connection when the request ends
-and the next request opens a new one.
+and the next request opens a new one. Every page here is rendered without the request: its
+context processors would ask the database again.
 """
 import logging
+import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+
+
+def database_unavailable() -> HttpResponse:
+    return HttpResponse(render_to_string("503.html"), status=503)
+
+
+def is_database_loss(exception) -> bool:
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return True
+    # psycopg reports a connection killed mid-query as a DatabaseError whose cause says so.
+    cause = getattr(exception, "__cause__", None)
+    return isinstance(exception, DatabaseError) and cause is not None and "terminat" in str(cause).lower()
 
 
 class DatabaseUnavailableMiddleware:
@@ -21,14 +41,21 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) or _lost_connection(exception):
+        if is_database_loss(exception):
             logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
-            # Rendered without the request: its context processors would ask the database again.
-            return HttpResponse(render_to_string("503.html"), status=503)
+            return database_unavailable()
         return None
 
 
-def _lost_connection(exception) -> bool:
-    # psycopg reports a connection killed mid-query as a DatabaseError whose cause says so.
-    cause = exception.__cause__
-    return isinstance(exception, DatabaseError) and cause is not None and "terminat" in str(cause).lower()
+def server_error(request):
+    """handler500: also the answer to a database lost in middleware, where the view's handler is not."""
+    exception = sys.exc_info()[1]
+    if exception is not None and is_database_loss(exception):
+        return database_unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: in Japanese, with the way back to a fresh form (Django's page is English)."""
+    logger.warning("CSRF failure on %s %s: %s", request.method, request.path, reason)
+    return HttpResponseForbidden(render_to_string("403_csrf.html"))

@@ -34,6 +34,10 @@ PRODUCTION = PORTAL_ENV == "production"
 
 if PRODUCTION and DEBUG:
     _refuse("本番環境（PORTAL_ENV=production）では DEBUG を有効にできません。")
+if PORTAL_ENV == "development" and not DEBUG:
+    # Development falls back to a built-in secret key and SQLite; without DEBUG's error pages it
+    # would pass for a server while running on those.
+    _refuse("開発環境（PORTAL_ENV=development）は DEBUG=true のときだけ使えます。サーバーでは PORTAL_ENV=production にしてください。")
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -177,8 +181,15 @@ def cache_config(url: str) -> dict:
 
 
 CACHES = {"default": cache_config(env.str("CACHE_URL", default=""))}
-if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    _refuse("本番環境では CACHE_URL に共有キャッシュ（redis://127.0.0.1:6379/1 など）を設定してください。プロセスごとのキャッシュでは、あるサーバーで保存した実績が別のサーバーの画面に反映されません。")
+# Caches every app server reaches alike. Anything else (locmem, file, dummy) is refused: a file
+# cache is one server's disk, and a dummy cache makes sessions and the home page cost full price.
+SHARED_CACHE_BACKENDS = {
+    "django_redis.cache.RedisCache", "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache", "django.core.cache.backends.memcached.PyLibMCCache",
+    "django.core.cache.backends.db.DatabaseCache",
+}
+if PRODUCTION and CACHES["default"]["BACKEND"] not in SHARED_CACHE_BACKENDS:
+    _refuse(f"本番環境では CACHE_URL に共有キャッシュ（全サーバーから同じものが見える redis://127.0.0.1:6379/1 など）を設定してください（現在: {CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}）。プロセスやサーバーごとのキャッシュでは、あるサーバーで保存した実績が別のサーバーの画面に反映されません。")
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -187,6 +198,9 @@ AUTH_USER_MODEL = "members.User"
 # django-axes first: it refuses sign-ins of a locked-out user before the password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "core.access.PortalPermissionBackend"]
 LOGIN_URL = "login"
+# In Japanese, with the way back to a fresh form: also what a sign-in gets whose first page could
+# not be served (the database was gone) and so never set the CSRF cookie.
+CSRF_FAILURE_VIEW = "core.faults.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -9,6 +9,8 @@ from onboarding import views as platform_views
 admin.site.site_header = "プラットフォーム事務局ポータル 管理"
 admin.site.site_title = "事務局ポータル 管理"
 admin.site.index_title = "マスタデータ管理"
+# Also answers a database lost in middleware, before any view (core/faults.py).
+handler500 = "core.faults.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
