@@ -27,6 +27,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from core.spreadsheet import guard_cell
 from core.wareki import wareki_date, wareki_fiscal_year
 from kpi.choices import Outlook
 from kpi.kinds import achievement_excel_value, kind_of
@@ -169,17 +170,14 @@ class SheetWriter:
     def text(self, row, column, value, *, bold=False, fill=None, border=True, size=FONT_SIZE, alignment=WRAP):
         cell = self.ws.cell(row=row, column=column)
         cell.value = value
-        if isinstance(value, str):
-            # Imported text may begin with "=": it is text, never a formula.
-            cell.data_type = "s"
         cell._style = self._style(bold=bold, size=size, fill=fill, border=border, alignment=alignment)
-        return cell
+        return guard_cell(cell)  # imported text may begin with "=": it is text, never a formula
 
     def number(self, row, column, value, number_format, *, provisional=False):
         cell = self.ws.cell(row=row, column=column, value=_plain_number(value))
         marked = provisional and value is not None
         cell._style = self._style(italic=provisional, fill=PROVISIONAL_FILL if marked else None, alignment=NUMBER, number_format=number_format)
-        return cell
+        return guard_cell(cell)  # a text KPI's value arrives here too
 
     def header(self, row):
         for column, (label, _) in enumerate(self.columns, start=1):

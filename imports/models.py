@@ -18,6 +18,7 @@ class ImportRun(PlatformOwned, models.Model):
         INVALID = "invalid", "エラーあり"
         IMPORTED = "imported", "取込済"
         DISCARDED = "discarded", "取消"
+        EXPIRED = "expired", "期限切れ"
 
     platform = models.ForeignKey("platform_portal.Platform", verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="import_runs")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="取込者", on_delete=models.SET_NULL, null=True, related_name="+")
@@ -29,7 +30,9 @@ class ImportRun(PlatformOwned, models.Model):
     status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     row_count = models.PositiveIntegerField("行数", default=0)
     counts = models.JSONField("件数", default=dict, blank=True, help_text="new / update / skip の件数")
-    issues = models.JSONField("エラー", default=list, blank=True)
+    issues = models.JSONField("エラー", default=list, blank=True, help_text="先頭の MAX_STORED_ISSUES 件まで")
+    issue_count = models.PositiveIntegerField("エラー件数", default=0)
+    notices = models.JSONField("お知らせ", default=list, blank=True, help_text="エラーではないが確認してほしいこと（数式の計算結果を使った など）")
     created_at = models.DateTimeField("アップロード日時", auto_now_add=True)
     imported_at = models.DateTimeField("取込日時", null=True, blank=True)
 
@@ -39,6 +42,22 @@ class ImportRun(PlatformOwned, models.Model):
 
     def __str__(self):
         return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def kind_name(self) -> str:
+        from imports.kinds import KINDS  # the kinds import the resources, which import many models
+
+        kind = KINDS.get(self.kind)
+        return kind.name if kind else self.kind
+
+    @property
+    def total_issues(self) -> int:
+        return max(self.issue_count, len(self.issues))  # runs stored before the count was kept
+
+    @property
+    def issues_not_shown(self) -> int:
+        """Errors beyond the stored ones: the page says 「ほか○件」."""
+        return self.total_issues - len(self.issues)
 
     # Who may import a kind is the kind's permission (imports/kinds.py get_kind); the run's state
     # decides what is left to do with it.

@@ -26,6 +26,7 @@ def _plan(request, kind, fiscal_year, *, create=False):
 
 @requires_any(*IMPORTERS)
 def menu(request):
+    services.expire_stale(request.platform)
     plan = working_plan(request.platform)
     kinds = allowed_kinds(request.user)
     # Only runs of the kinds the user may import: the others' pages would answer 403.
@@ -96,7 +97,16 @@ def sheet(request, kind_id, what):
     file_format = request.GET.get("format", "xlsx")
     if file_format not in dict(FILE_FORMATS):
         file_format = "xlsx"
-    plan = _plan(request, kind, request.GET.get("fiscal_year") or getattr(working_plan(request.platform), "fiscal_year", 0))
+    if what == "template":
+        # Headings only, which no plan changes: a new platform's secretariat needs the 工程表's
+        # template before its first plan exists.
+        plan = None
+    else:
+        fiscal_year = request.GET.get("fiscal_year") or getattr(working_plan(request.platform), "fiscal_year", 0)
+        if not str(fiscal_year).isdigit():
+            message = f"年度「{fiscal_year}」は読み取れません。2025 のように西暦の数字で指定してください。"
+            return render(request, "imports/bad_request.html", {"message": message}, status=400)
+        plan = _plan(request, kind, int(fiscal_year))
     content, filename, content_type = services.render_file(
         kind, platform=request.platform, plan=plan, with_data=what == "data", file_format=file_format
     )

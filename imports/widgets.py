@@ -6,8 +6,10 @@ message here is written to stand after 「N行目の列『…』：」.
 import re
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from import_export import widgets
 
 from core.numbers import parse_number, plain_number
@@ -27,6 +29,14 @@ class NumberWidget(widgets.Widget):
     def __init__(self, *, allow_negative=False, allow_decimal=True, integer=False):
         super().__init__()
         self.allow_negative, self.allow_decimal, self.integer = allow_negative, allow_decimal, integer
+        self.largest = None  # what the model field can store (limit_to), so that the database never overflows
+
+    def limit_to(self, model_field):
+        """Refuse numbers the column cannot hold (DecimalField's max_digits, an integer column's range)."""
+        if getattr(model_field, "max_digits", None) is not None:
+            self.largest = Decimal(10) ** (model_field.max_digits - (model_field.decimal_places or 0)) - 1
+        elif model_field.get_internal_type().endswith("IntegerField"):
+            self.largest = Decimal(connection.ops.integer_field_range(model_field.get_internal_type())[1])
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, (date, bool)):
@@ -36,6 +46,8 @@ class NumberWidget(widgets.Widget):
             number = parse_number(value if not isinstance(value, str) else value.strip(), allow_negative=self.allow_negative, allow_decimal=self.allow_decimal)
         except ValidationError as exc:
             raise ValueError(" ".join(exc.messages)) from exc
+        if number is not None and self.largest is not None and abs(number) > self.largest:
+            raise ValueError(f"「{value}」は大きすぎます。{plain_number(self.largest)}以下の数値を入力してください。")
         return int(number) if number is not None and self.integer else number
 
     def render(self, value, obj=None, **kwargs):

@@ -269,6 +269,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# The address users open the portal at, for links in e-mails sent without a page to take it from
+# (invitations of imported users). Defaults to the first ALLOWED_HOSTS.
+_FIRST_HOST = next((host.lstrip(".") for host in ALLOWED_HOSTS if host != "*"), "localhost")
+PORTAL_URL = env.str("PORTAL_URL", default=f"https://{_FIRST_HOST}" if HTTPS else f"http://{_FIRST_HOST}:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
@@ -280,5 +284,12 @@ LOGGING = {
 # Background tasks (long exports) go through the Tasks API on the database backend, so that every
 # app server and worker (`manage.py db_worker`) shares one queue in PostgreSQL.
 TASKS = {"default": {"BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
-# A background export still 作成中 after this many seconds was interrupted (its worker died).
+# A worker touches its export job every EXPORT_JOB_HEARTBEAT seconds while rendering; a job
+# without a touch for EXPORT_JOB_DEAD_AFTER seconds lost its worker, and one still 作成中 after
+# EXPORT_JOB_TIMEOUT seconds hangs: either is reported failed and may be made again at once.
+EXPORT_JOB_HEARTBEAT = env.float("EXPORT_JOB_HEARTBEAT", default=10)
+EXPORT_JOB_DEAD_AFTER = env.int("EXPORT_JOB_DEAD_AFTER", default=60)
 EXPORT_JOB_TIMEOUT = env.int("EXPORT_JOB_TIMEOUT", default=600)
+# An import preview left 確認待ち this many hours expires and its file is removed
+# (`manage.py expire_imports`, and whenever the import page is opened).
+IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)

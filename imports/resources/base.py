@@ -8,12 +8,13 @@ audit trail, including the bulk path.
 """
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
 from imports.reading import normalise_header
-from imports.widgets import NamesWidget
+from imports.widgets import NamesWidget, NumberWidget
 from core.audit import bulk_create_audited, bulk_update_audited
 
 
@@ -64,7 +65,16 @@ class PortalResource(resources.ModelResource):
         self._meta.use_bulk = self.bulk
         self._meta.batch_size = 1000 if self.bulk else None
         self._meta.import_id_fields = list(self.key_fields)
+        self._limit_numbers()
         self.load_lookups()
+
+    def _limit_numbers(self):
+        for field in self.get_import_fields():
+            if isinstance(field.widget, NumberWidget) and field.attribute and "__" not in field.attribute:
+                try:
+                    field.widget.limit_to(self._meta.model._meta.get_field(field.attribute))
+                except FieldDoesNotExist:
+                    continue  # a column the resource stores itself
 
     # --- what each resource provides -------------------------------------------------------
     def load_lookups(self):
@@ -109,10 +119,14 @@ class PortalResource(resources.ModelResource):
         issues += [Issue(1, h, "同じ見出しの列が二つあります。") for h in headers if h in seen or seen.add(h)]
         return issues
 
+    def key_label(self) -> str:
+        """The columns that identify a row: where a problem of the row as a whole is reported."""
+        return "・".join(self.fields[name].column_name for name in self.key_fields) or "（行全体）"
+
     def duplicate_issues(self, dataset, row_numbers) -> list[Issue]:
         first_row = {}
         issues = []
-        label = "・".join(self.fields[name].column_name for name in self.key_fields)
+        label = self.key_label()
         for index, values in enumerate(dataset.dict):
             try:
                 key = self.row_key(values)
@@ -139,7 +153,9 @@ class PortalResource(resources.ModelResource):
                 raise
             errors = exc.update_error_dict(errors)
         for field in self.get_import_fields():
-            if isinstance(field.widget, NamesWidget) and field.column_name in row:
+            # import-export does not read readonly columns (e.g. a role's 機能), which the resource
+            # reads itself: their bad cells are reported under their column here.
+            if (isinstance(field.widget, NamesWidget) or field.readonly) and field.column_name in row and field.attribute not in errors:
                 try:
                     field.clean(row)
                 except ValueError as exc:
@@ -223,10 +239,10 @@ def issues_from_result(result, resource, row_numbers) -> list[Issue]:
         number = row_numbers[invalid.number - 1]
         for attribute, messages in invalid.error_dict.items():
             column = resource.column_of(attribute) if attribute != "__all__" else ""
-            issues.extend(Issue(number, column, m) for m in messages)
+            issues.extend(Issue(number, column or resource.key_label(), m) for m in messages)
     for error_row in result.error_rows:
         for error in error_row.errors:
-            issues.append(Issue(row_numbers[error_row.number - 1], "", _message(error.error)))
+            issues.append(Issue(row_numbers[error_row.number - 1], resource.key_label(), _message(error.error)))
     return issues
 
 
