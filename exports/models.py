@@ -49,6 +49,7 @@ class ExportJob(PlatformOwned, models.Model):
     task_id = models.CharField("タスクID", max_length=64, blank=True)
     created_at = models.DateTimeField("依頼日時", auto_now_add=True)
     started_at = models.DateTimeField("作成開始日時", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("ワーカーの最終応答日時", null=True, blank=True, help_text="作成中、ワーカーが数秒ごとに更新します")
     finished_at = models.DateTimeField("完了日時", null=True, blank=True)
 
     class Meta:
@@ -69,3 +70,18 @@ class ExportJob(PlatformOwned, models.Model):
     def is_waiting_for_worker(self) -> bool:
         """Still 待機中 a minute after it was asked for: no worker is running (`manage.py db_worker`)."""
         return self.status == self.Status.QUEUED and timezone.now() - self.created_at > self.WORKER_WAIT
+
+    @property
+    def is_abandoned(self) -> bool:
+        """作成中, but its worker has died: no heartbeat for EXPORT_JOB_DEAD_AFTER seconds.
+
+        The worker touches `heartbeat_at` every EXPORT_JOB_HEARTBEAT seconds while it renders
+        (exports/tasks.py), so a killed worker shows within a minute. EXPORT_JOB_TIMEOUT stays the
+        limit for a render that hangs with its worker alive.
+        """
+        if self.status != self.Status.RUNNING or self.started_at is None:
+            return False
+        now = timezone.now()
+        last_sign_of_life = self.heartbeat_at or self.started_at
+        return (now - last_sign_of_life > timedelta(seconds=settings.EXPORT_JOB_DEAD_AFTER)
+                or now - self.started_at > timedelta(seconds=settings.EXPORT_JOB_TIMEOUT))

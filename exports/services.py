@@ -20,24 +20,17 @@ INTERRUPTED = "作成中に処理が中断されました（ワーカーの停�
 
 
 def fail_interrupted(jobs) -> None:
-    """Mark as failed the jobs a worker started but never finished within the export timeout.
-
-    A worker killed mid-export leaves its job 作成中 for ever; no export takes longer than
-    EXPORT_JOB_TIMEOUT, so past it the job is reported failed and can be made again.
-    """
-    from datetime import timedelta
-
-    from django.conf import settings
+    """Mark as failed the jobs whose worker died mid-export (`ExportJob.is_abandoned`), so that
+    「もう一度作成する」 is offered at once instead of a 作成中 that never ends."""
     from django.utils import timezone
 
     from exports.models import ExportJob
 
-    limit = timezone.now() - timedelta(seconds=settings.EXPORT_JOB_TIMEOUT)
-    stale = [j.pk for j in jobs if j.status == ExportJob.Status.RUNNING and j.started_at and j.started_at < limit]
-    if stale:
-        ExportJob.objects.filter(pk__in=stale, status=ExportJob.Status.RUNNING).update(
+    abandoned = [job for job in jobs if job.is_abandoned]
+    if abandoned:
+        # Only if still 作成中 in the database: a worker that finished meanwhile wins.
+        ExportJob.objects.filter(pk__in=[job.pk for job in abandoned], status=ExportJob.Status.RUNNING).update(
             status=ExportJob.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
         )
-        for job in jobs:
-            if job.pk in stale:
-                job.status, job.error = ExportJob.Status.FAILED, INTERRUPTED
+        for job in abandoned:
+            job.status, job.error = ExportJob.Status.FAILED, INTERRUPTED

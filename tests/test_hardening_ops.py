@@ -1,7 +1,9 @@
 """Operations hardening (issue 15): the database lost anywhere in a request, bounded uploads,
 configuration guards, sign-ins kept out of the audit trail, and dead export workers noticed."""
 import re
+import time
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -9,6 +11,7 @@ from django.contrib.auth.hashers import PBKDF2SHA1PasswordHasher
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, make_user
@@ -134,3 +137,66 @@ def test_a_password_rehashed_at_sign_in_writes_no_user_history(client, gunma, se
     member.refresh_from_db()
     assert member.password.startswith("md5$")
     assert member.history.count() == rows
+
+
+# --- 5. A worker that died mid-export is noticed within a minute -------------------------------
+
+
+def _running_job(user, *, started, beat):
+    from exports.models import ExportJob
+
+    now = timezone.now()
+    return ExportJob.objects.create(
+        platform=user.member_body.platform, user=user, export_id="progress_xlsx", fiscal_year=2025, options={"provisional": False},
+        status=ExportJob.Status.RUNNING, started_at=now - timedelta(seconds=started),
+        heartbeat_at=None if beat is None else now - timedelta(seconds=beat),
+    )
+
+
+def test_a_job_whose_worker_stopped_beating_can_be_made_again_at_once(client, lead_user, settings, django_capture_on_commit_callbacks):
+    from exports.models import ExportJob
+
+    settings.EXPORT_JOB_TIMEOUT = 600
+    job = _running_job(lead_user, started=75, beat=61)  # killed 61 s ago, long before the timeout
+    client.force_login(lead_user)
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "失敗" in page and "作成中に処理が中断されました" in page and "もう一度作成する" in page
+    with django_capture_on_commit_callbacks(execute=False):
+        retried = client.post(reverse("exports:retry", args=[job.pk]))
+    again = ExportJob.objects.get(pk=retried.url.rstrip("/").split("/")[-1])
+    assert again.pk != job.pk and again.status == ExportJob.Status.QUEUED and again.options == job.options
+
+
+def test_a_job_whose_worker_beats_stays_in_progress(client, lead_user):
+    from exports.models import ExportJob
+
+    job = _running_job(lead_user, started=300, beat=5)  # a long render, its worker alive
+    client.force_login(lead_user)
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert "作成しています" in page and "もう一度作成する" not in page
+    assert client.post(reverse("exports:retry", args=[job.pk])).url == reverse("exports:job", args=[job.pk])
+    assert ExportJob.objects.filter(user=lead_user).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_beats_while_it_renders(lead_user, settings, monkeypatch, tmp_path):
+    from exports.models import ExportJob
+    from exports.registry import REGISTRY, ExportFile
+    from exports.tasks import generate_export
+
+    settings.MEDIA_ROOT, settings.EXPORT_JOB_HEARTBEAT = tmp_path, 0.05
+    job = ExportJob.objects.create(platform=lead_user.member_body.platform, user=lead_user, export_id="progress_xlsx", fiscal_year=2025)
+    beats = []
+
+    def slow_render(plan, **options):  # a render that takes a while: the heartbeat thread stamps meanwhile
+        deadline = time.monotonic() + 5
+        while len(set(beats)) < 3 and time.monotonic() < deadline:
+            beats.append(ExportJob.objects.get(pk=job.pk).heartbeat_at)
+            time.sleep(0.02)
+        return ExportFile("x.xlsx", "application/octet-stream", b"x")
+
+    monkeypatch.setattr(REGISTRY["progress_xlsx"], "render", slow_render)
+    generate_export.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
+    assert len(set(beats)) >= 3, beats  # the stamp moved twice while the render ran
