@@ -1,6 +1,7 @@
 """The platform (都道府県プラットフォーム) itself: the tenant every other object belongs to."""
 from django.db import models
 
+from core.audit import audited
 from core.tenancy import PlatformOwned
 
 
@@ -49,7 +50,11 @@ class Platform(PlatformOwned, models.Model):
     meeting_frequency = models.CharField("会議の開催頻度", max_length=100, blank=True)
     confidentiality_clause = models.TextField("秘密の保持", blank=True)
     is_active = models.BooleanField("利用中", default=True)
+    # Moved by every save of the settings pages, which also lock the platform's lists (names,
+    # stages, guidelines) on it, as a meeting's agenda is locked on the meeting.
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
+    history = audited()
     objects = PlatformManager()
 
     class Meta:
@@ -88,6 +93,8 @@ class PlatformName(PlatformOwned, models.Model):
     from_fiscal_year = models.PositiveSmallIntegerField("適用開始年度")
     reason = models.TextField("変更理由", blank=True)
 
+    history = audited()
+
     class Meta:
         verbose_name = verbose_name_plural = "名称"
         ordering = ["platform", "from_fiscal_year"]
@@ -107,6 +114,8 @@ class Stage(PlatformOwned, models.Model):
     from_fiscal_year = models.PositiveSmallIntegerField("開始年度")
     to_fiscal_year = models.PositiveSmallIntegerField("終了年度", null=True, blank=True)
     description = models.TextField("説明", blank=True)
+
+    history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "ステージ"
@@ -135,6 +144,10 @@ class Guideline(PlatformOwned, models.Model):
     title = models.CharField("名称", max_length=200)
     enacted_on = models.DateField("施行日")
     text = models.TextField("本文", blank=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
+
+    history = audited()
+    stale_message = "他の利用者が先にこの設置要領を更新しました。入力内容は残しています。最新の内容を確かめてから保存してください。"
 
     class Meta:
         verbose_name = verbose_name_plural = "設置要領"
@@ -152,6 +165,8 @@ class GuidelineAmendment(PlatformOwned, models.Model):
     )
     amended_on = models.DateField("改正日")
     note = models.CharField("改正内容", max_length=200, blank=True, default="一部改正")
+
+    history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "設置要領の改正"

@@ -12,6 +12,7 @@ from functools import cache
 from django.urls import resolve, reverse
 
 from core.access import may
+from core.tenancy import user_platform_id
 
 SAMPLE_YEAR = 2000  # any fiscal year: only the view behind the URL is looked up
 
@@ -33,10 +34,11 @@ class Page:
         return self._rule()[1]
 
     def allows(self, user) -> bool:
-        permissions, quantifier = self._rule()
-        if not permissions:
-            return True
-        return {"any": any, "all": all}[quantifier](may(user, code) for code in permissions)
+        permissions, quantifier, tenant = self._rule()
+        if permissions and not {"any": any, "all": all}[quantifier](may(user, code) for code in permissions):
+            return False
+        # A platform's page answers 404 to a user outside every platform (a system administrator).
+        return not tenant or _in_a_platform(user)
 
     def url(self, fiscal_year=None) -> str:
         return reverse(self.url_name, args=[fiscal_year] if self.per_year else [])
@@ -46,9 +48,12 @@ class Page:
 
 
 @cache
-def _rule(url_name: str, args: tuple) -> tuple[tuple[str, ...], str]:
+def _rule(url_name: str, args: tuple) -> tuple[tuple[str, ...], str, bool]:
     view = resolve(reverse(url_name, args=args)).func
-    return tuple(getattr(view, "portal_permissions", ())), getattr(view, "portal_quantifier", "any")
+    return (
+        tuple(getattr(view, "portal_permissions", ())), getattr(view, "portal_quantifier", "any"),
+        getattr(view, "portal_tenant", False),
+    )
 
 
 # The main menu, in its order (ホーム first: every signed-in user of a platform may open it).
@@ -64,10 +69,16 @@ MAIN_MENU = (
     Page("資料の出力", "exports:menu", per_year=True),
     Page("市町村ＰＦ", "municipal_pf:overview"),
     Page("市町村ＰＦの報告", "municipal_pf:reports"),
+    Page("構成員", "members:list"),
+    Page("役割分担", "members:roles"),
 )
 
-# Beside the user's name, with the security settings.
-USER_MENU = (Page("データの取込", "imports:menu"),)
+# Beside the user's name, with the security settings. Opening a platform is the system
+# administrator's, who belongs to no platform and so sees none of the platform's pages.
+USER_MENU = (
+    Page("データの取込", "imports:menu"), Page("プラットフォームの開設", "platforms"),
+    Page("計画の設定", "plans:settings", per_year=True), Page("プラットフォームの設定", "platform_settings:overview"),
+)
 
 # The pages the home page's cached fragments link to or show a panel of (templates/dashboard/home.html):
 # its own months' entry, the tasks, the approvals waiting, the KPI dashboard with its charts and
@@ -87,6 +98,11 @@ def home_view_permissions() -> tuple[str, ...]:
     for page in HOME_PAGES:
         codes.extend(code for code in page.permissions if code not in codes)
     return tuple(codes)
+
+
+def _in_a_platform(user) -> bool:
+    # A member body's staff are, without a query; others through their municipal platform, if any.
+    return bool(getattr(user, "member_body_id", None)) or user_platform_id(user) is not None
 
 
 @dataclass(frozen=True)

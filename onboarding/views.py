@@ -1,11 +1,12 @@
 """Platform-level screens: opening a new prefecture's platform, and the platform's names by year."""
 from django.contrib import messages
-from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 
 from core.access import requires_any
 from onboarding.forms import OpenPlatformForm, PlatformNameForm
 from core.models import Platform
+from members.invitations import send_invitation
 from onboarding.services import Opening, open_platform
 
 
@@ -14,16 +15,16 @@ def open_new(request):
     form = OpenPlatformForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         platform, user = open_platform(Opening(**form.cleaned_data))
-        reset = PasswordResetForm({"email": user.email})
-        if reset.is_valid():
-            reset.save(request=request, use_https=request.is_secure())
-        messages.success(request, f"{platform} を開設しました。{user.email} にパスワード設定の案内を送りました。")
+        # Once the platform is saved for good (the request is one transaction).
+        base_url = request.build_absolute_uri("/")
+        transaction.on_commit(lambda: send_invitation(user, request.user, base_url=base_url))
+        messages.success(request, f"{platform} を開設しました。{user.email} にパスワード設定の案内（招待のメール）を送りました。")
         return redirect("platforms")
     platforms = Platform.objects.all()
     return render(request, "onboarding/open_platform.html", {"form": form, "platforms": platforms})
 
 
-@requires_any("manage_members")
+@requires_any("manage_platform_settings")
 def names(request):
     form = PlatformNameForm(request.POST or None, platform=request.platform)
     if request.method == "POST" and form.is_valid():

@@ -58,6 +58,8 @@ class BusinessPlan(PlatformOwned, models.Model):
     goal_text = models.TextField("目標", blank=True)
     kpi_policy = models.TextField("ＫＰＩの考え方", blank=True)
     progress_policy = models.TextField("計画の進行管理", blank=True)
+    # The plan settings pages save its lists (categories, goals, reporting periods) on this version.
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
     class Meta:
         verbose_name = verbose_name_plural = "事業実施計画"
@@ -115,6 +117,8 @@ class PlanCategory(PlatformOwned, models.Model):
     estimated_population = models.PositiveIntegerField("推計対象者数", null=True, blank=True)
     estimate_note = models.CharField("推計の出典・注記", max_length=300, blank=True)
     goal = models.TextField("支援目標")
+
+    history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "類型別の定義と目標"
@@ -234,6 +238,8 @@ class ReportingPeriod(PlatformOwned, models.Model):
     starts_on = models.DateField("開始日")
     ends_on = models.DateField("終了日")
     due_on = models.DateField("報告期限", null=True, blank=True)
+
+    history = audited()
 
     class Meta:
         verbose_name = verbose_name_plural = "報告期間"

@@ -9,6 +9,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+
+from core import locking
 from plans.models import BusinessPlan, ReportingPeriod
 
 
@@ -60,3 +65,29 @@ def ensure_default_reporting_periods(plan: BusinessPlan) -> list[ReportingPeriod
         period.full_clean()
         period.save()
     return periods
+
+
+@transaction.atomic
+def create_plan(plan: BusinessPlan) -> BusinessPlan:
+    """A plan started on the settings page: saved with the default reporting periods."""
+    plan.full_clean()
+    plan.save()
+    ensure_default_reporting_periods(plan)
+    return plan
+
+
+def save_plan_list(plan: BusinessPlan, formset, posted_version) -> None:
+    """Save one of the plan's lists (categories, goals, periods, a goal's components) whole or not at all,
+    on the plan's version the page showed (StaleEdit otherwise, nothing saved).
+
+    A row that others depend on (a period with progress reports) cannot be deleted: ValidationError naming it.
+    """
+    try:
+        with locking.edit(plan, posted_version):
+            formset.save()
+    except (ProtectedError, RestrictedError) as exc:
+        names = "、".join(sorted({str(obj) for obj in formset.deleted_objects})) if hasattr(formset, "deleted_objects") else ""
+        raise ValidationError(
+            f"「{names}」は進捗報告などに使われているため削除できません。名称や日付を直して使い続けてください。" if names
+            else "使われている行は削除できません。"
+        ) from exc

@@ -5,6 +5,7 @@ rules live in plans/progress.py.
 """
 from django.contrib import messages
 from django.db import IntegrityError
+from django.db.models import Q
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from kpi.services import plan_achievements
 from plans import progress
-from plans.forms import ProgressReportForm, ProgressSummaryForm, RoadmapFilterForm
+from kpi.choices import MeasureType
+from kpi.models import Kpi
+from plans.forms import (
+    GoalComponentFormSet, NewPlanForm, NumericGoalFormSet, PlanCategoryFormSet, ProgressReportForm, ProgressSummaryForm,
+    ReportingPeriodFormSet, RoadmapFilterForm,
+)
+from plans.services import create_plan, save_plan_list
 from plans.models import Measure, ProgressReport, ProgressSummary
 from kpi.confirmation import CONFIRMED, basis_caption, basis_for, confirmed_through, may_choose_provisional
 from plans.roadmap import attach_kpi_results, filter_tree, roadmap_tree
@@ -284,3 +291,78 @@ def diff(request, fiscal_year, other_year):
 
     plan, other = _plan(request, fiscal_year), _plan(request, other_year)
     return render(request, "plans/diff.html", {"plan": plan, "other": other, "diff": plan_diff(other, plan)})
+
+
+# --- Plan settings (計画の設定): categories, numeric goals and their components, reporting periods ---------
+
+def _settings_plan(request, fiscal_year):
+    return get_object_or_404(
+        request.platform.plans.prefetch_related("categories__category", "reporting_periods", "numeric_goals__components__kpi"),
+        fiscal_year=fiscal_year,
+    )
+
+
+@requires_any("edit_plan")
+def settings(request, fiscal_year):
+    plan = _settings_plan(request, fiscal_year)
+    return render(request, "plans/settings.html", {"plan": plan, "plans": request.platform.plans.all()})
+
+
+@requires_any("edit_plan")
+def settings_new(request):
+    form = NewPlanForm(request.POST or None, platform=request.platform)
+    if request.method == "POST" and form.is_valid():
+        plan = create_plan(form.instance)
+        messages.success(request, f"{plan.fiscal_year}年度の事業実施計画を作りました。報告期間は上半期・下半期を設定しています。")
+        return redirect("plans:settings", plan.fiscal_year)
+    return render(request, "plans/settings_new.html", {"form": form, "plans": request.platform.plans.all()},
+                  status=400 if request.method == "POST" else 200)
+
+
+# Each list of a plan: the formset, its page title, and the help printed above it.
+_LISTS = {
+    "periods": (ReportingPeriodFormSet, "報告期間", "進捗報告の対象期間と報告期限。年度の中で設定します。進捗報告がある期間は削除できません。"),
+    "categories": (PlanCategoryFormSet, "支援対象者の類型",
+                   "類型ごとの定義・推計対象者数・支援目標。番号（①②③…）は年度をまたいで同じ類型を指します。"),
+    "goals": (NumericGoalFormSet, "数値目標", "計画の数値目標（例: 正規雇用者の増加数 3,325人）。実績は内訳のＫＰＩの合計です。内訳は目標ごとに設定します。"),
+}
+
+
+@requires_any("edit_plan")
+def settings_list(request, fiscal_year, kind):
+    plan = _settings_plan(request, fiscal_year)
+    if kind not in _LISTS:
+        raise Http404
+    formset_class, title, help_text = _LISTS[kind]
+    formset = formset_class(request.POST or None, instance=plan, prefix=kind)
+    return _save_list(request, plan, formset, title=title, help_text=help_text, back=("plans:settings", plan.fiscal_year))
+
+
+@requires_any("edit_plan")
+def settings_goal(request, fiscal_year, goal_id):
+    plan = _settings_plan(request, fiscal_year)
+    goal = get_object_or_404(plan.numeric_goals, pk=goal_id)
+    # A component's actuals are a count KPI's figures; each KPI feeds at most one goal.
+    kpis = (
+        Kpi.objects.filter(measure__section__plan=plan, measure_type=MeasureType.COUNT)
+        .filter(Q(goal_component__isnull=True) | Q(goal_component__goal=goal))
+        .select_related("measure__section__parent__parent")
+    )
+    formset = GoalComponentFormSet(request.POST or None, instance=goal, prefix="components", form_kwargs={"kpis": kpis})
+    return _save_list(request, plan, formset, title=f"数値目標「{goal.label}」の内訳",
+                      help_text="内訳ごとに、実績を入力する件数のＫＰＩを選びます（目標値と入力する機関はＫＰＩに設定します）。",
+                      back=("plans:settings", plan.fiscal_year))
+
+
+def _save_list(request, plan, formset, *, title, help_text, back):
+    if request.method == "POST" and formset.is_valid():
+        try:
+            save_plan_list(plan, formset, request.POST.get("version"))
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)
+            plan.refresh_from_db(fields=["version"])
+        else:
+            messages.success(request, f"{plan.fiscal_year}年度の{title}を保存しました。")
+            return redirect(*back)
+    return render(request, "plans/settings_list.html", {"plan": plan, "formset": formset, "title": title, "help_text": help_text},
+                  status=400 if request.method == "POST" else 200)

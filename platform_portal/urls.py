@@ -19,6 +19,7 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("platforms/new/", platform_views.open_new, name="platforms"),
     path("platform/names/", platform_views.names, name="platform_names"),
+    path("platform/settings/", include("core.urls")),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("account/two-factor/setup/", twofactor.setup, name="two_factor_setup"),
     path("account/security/", twofactor.security, name="security"),
     path("account/security/disable/", twofactor.disable, name="two_factor_disable"),
+    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("plans/", include("plans.urls")),
     path("kpi/", include("kpi.urls")),
     path("proposals/", include("proposals.urls")),
@@ -36,5 +39,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("imports/", include("imports.urls")),
     path("municipal/", include("municipal_pf.urls")),
+    path("members/", include("members.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from core import views
+
+app_name = "platform_settings"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("stages/", views.stages, name="stages"),
+    path("guidelines/new/", views.guideline, name="guideline_new"),
+    path("guidelines/<int:pk>/", views.guideline, name="guideline"),
+]
