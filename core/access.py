@@ -167,6 +167,7 @@ def _portal_view(permissions, quantifier, tenant):
 
         wrapped.portal_permissions = permissions
         wrapped.portal_quantifier = quantifier.__name__
+        wrapped.portal_tenant = tenant  # menus leave the platform's pages out for users without one
         return wrapped
 
     return decorator

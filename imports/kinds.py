@@ -6,9 +6,10 @@ from django.http import Http404
 from core.access import may, require
 
 from imports.resources.figures import FigureResource
-from imports.resources.members import MemberBodyResource, RoleAssignmentResource, UserResource
+from imports.resources.members import MemberBodyResource, RoleAssignmentResource
 from imports.resources.municipal import MunicipalPlatformResource
 from imports.resources.roadmap import RoadmapResource
+from imports.resources.users import UserResource
 
 
 @dataclass(frozen=True)

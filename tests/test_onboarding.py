@@ -1,4 +1,5 @@
 """A second platform set up from files alone, and kept apart from the first."""
+import re
 from datetime import date
 from pathlib import Path
 
@@ -22,13 +23,14 @@ def system_admin(db):
     return user
 
 
-def open_tottori(client, system_admin):
+def open_tottori(client, system_admin, capture_on_commit):
     client.force_login(system_admin)
-    response = client.post(reverse("platforms"), {
-        "prefecture": Platform._meta.get_field("prefecture").related_model.objects.get(name="鳥取県").pk,
-        "code": "tottori", "name": "とっとり中高年世代活躍応援プラットフォーム", "from_fiscal_year": 2026,
-        "secretariat_body": "鳥取労働局", "username": "tottori-lead", "display_name": "因幡 一郎", "email": "lead@example.jp",
-    })
+    with capture_on_commit(execute=True):  # the invitation goes once the opening is committed
+        response = client.post(reverse("platforms"), {
+            "prefecture": Platform._meta.get_field("prefecture").related_model.objects.get(name="鳥取県").pk,
+            "code": "tottori", "name": "とっとり中高年世代活躍応援プラットフォーム", "from_fiscal_year": 2026,
+            "secretariat_body": "鳥取労働局", "username": "tottori-lead", "display_name": "因幡 一郎", "email": "lead@example.jp",
+        })
     assert response.status_code == 302, response.content.decode()[:3000]
     return Platform.objects.get(code="tottori"), User.objects.get(username="tottori-lead")
 
@@ -41,8 +43,8 @@ def import_file(client, kind, name, fiscal_year=None):
     return run
 
 
-def test_a_new_prefecture_is_set_up_from_its_own_files_only(client, system_admin, gunma, lead_user):
-    tottori, first_user = open_tottori(client, system_admin)
+def test_a_new_prefecture_is_set_up_from_its_own_files_only(client, system_admin, gunma, lead_user, django_capture_on_commit_callbacks):
+    tottori, first_user = open_tottori(client, system_admin, django_capture_on_commit_callbacks)
     assert str(tottori) == "とっとり中高年世代活躍応援プラットフォーム"
     assert "lead@example.jp" in mail.outbox[-1].to and "/password-reset/" in mail.outbox[-1].body
 
@@ -111,3 +113,27 @@ def test_a_name_change_for_a_new_fiscal_year_is_recorded_and_used_from_that_year
     assert gunma.name_for_fiscal_year(2025).name != "ぐんま新名称協議会"
     again = client.post(reverse("platform_names"), {"name": "別名", "from_fiscal_year": 2027})
     assert "2027年度からの名称は既に登録されています。" in again.content.decode()
+
+
+def test_the_system_administrator_is_led_to_opening_a_platform_not_to_a_platforms_pages(client, system_admin, lead_user):
+    # A global role that also says import_data: the import page is a platform's page, 404 to them.
+    AccessRole.objects.filter(platform__isnull=True, code="system_admin").update(permissions=["administer_system", "view_all_platforms", "import_data"])
+    client.force_login(system_admin)
+    page = client.get(reverse("home"), follow=True).content.decode()
+    assert f'href="{reverse("platforms")}">プラットフォームの開設</a>' in page
+    assert reverse("imports:menu") not in page
+    client.force_login(lead_user)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("imports:menu")}"' in page and reverse("platforms") not in page
+
+
+def test_a_new_platforms_secretariat_downloads_every_template_before_any_plan(client, system_admin, django_capture_on_commit_callbacks):
+    tottori, first_user = open_tottori(client, system_admin, django_capture_on_commit_callbacks)
+    client.force_login(first_user)
+    page = client.get(reverse("imports:menu")).content.decode()
+    links = re.findall(r'href="(/imports/[a-z]+/template/\?[^"]+)"', page)
+    assert any(link.startswith("/imports/roadmap/") for link in links) and any(link.startswith("/imports/figures/") for link in links)
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link  # the 工程表's answered 500 (fiscal_year=None)
+        assert "テンプレート" in response["Content-Disposition"] or "%E3%83%86%E3%83%B3%E3%83%97%E3%83%AC%E3%83%BC%E3%83%88" in response["Content-Disposition"]

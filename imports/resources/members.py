@@ -1,11 +1,9 @@
-"""Member list (構成員名簿), role assignments (役割分担) and users (利用者)."""
-import secrets
-
+"""Member list (構成員名簿) and role assignments (役割分担); users are in users.py."""
 from import_export.fields import Field
 
 from imports.resources.base import PortalResource
-from imports.widgets import ChoiceWidget, DateWidget, LookupWidget, NamesWidget, NumberWidget, TextWidget
-from members.models import AccessRole, MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment, User
+from imports.widgets import ChoiceWidget, DateWidget, LookupWidget, NumberWidget, TextWidget
+from members.models import MemberBody, MemberCategory, ResponsibleParty, Role, RoleAssignment
 
 
 class CreatingLookupWidget(LookupWidget):
@@ -128,34 +126,3 @@ class RoleAssignmentResource(PortalResource):
             if instance.role.pk:
                 instance.role.save(update_fields=["function"])
         save_new_related(instance, "role")
-
-
-class UserResource(PortalResource):
-    """Users of the platform. New users get a password nobody knows and set their own through the
-    password-reset e-mail (「パスワードを忘れた場合」 on the login page)."""
-
-    key_fields = ("username",)
-
-    username = Field("username", "ユーザー名", widget=TextWidget(required=True))
-    display_name = Field("display_name", "氏名", widget=TextWidget())
-    email = Field("email", "メールアドレス", widget=TextWidget())
-    member_body = Field("member_body", "所属機関・団体", widget=LookupWidget(MemberBody, "機関・団体"))
-    job_title = Field("job_title", "役職", widget=TextWidget())
-    access_roles = Field("access_roles", "権限ロール", widget=NamesWidget(AccessRole, "権限ロール"))
-    is_active = Field("is_active", "有効", widget=ChoiceWidget([(True, "はい"), (False, "いいえ")], required=False, default=True))
-
-    class Meta(PortalResource.Meta):
-        model = User
-        fields = ("username", "display_name", "email", "member_body", "job_title", "access_roles", "is_active")
-
-    def load_lookups(self):
-        self.fields["member_body"].widget.load({b.name: b for b in self.platform.member_bodies.all()})
-        self.fields["access_roles"].widget.load({r.name: r for r in self.platform.access_roles.all()})
-
-    def get_queryset(self):
-        return User.objects.filter(member_body__platform=self.platform).select_related("member_body").prefetch_related("access_roles").order_by("username")
-
-    def init_instance(self, row=None):
-        user = User()
-        user.set_password(secrets.token_urlsafe(32))
-        return user
