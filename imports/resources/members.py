@@ -41,6 +41,7 @@ class MemberBodyResource(PortalResource):
 
     category = Field("category", "区分", widget=None)
     name = Field("name", "名称", widget=TextWidget(required=True))
+    parent = Field("parent", "所属する構成員", widget=LookupWidget(MemberBody, "構成員", required=False))
     organisation = Field("organisation", "組織名", widget=TextWidget())
     department = Field("department", "部局", widget=TextWidget())
     short_label = Field("short_label", "工程表での略称", widget=TextWidget())
@@ -53,7 +54,7 @@ class MemberBodyResource(PortalResource):
 
     class Meta(PortalResource.Meta):
         model = MemberBody
-        fields = ("category", "name", "organisation", "department", "short_label", "membership", "operated_by", "joined_on", "left_on", "order", "note")
+        fields = ("category", "name", "parent", "organisation", "department", "short_label", "membership", "operated_by", "joined_on", "left_on", "order", "note")
 
     def __init__(self, **kwargs):
         self.fields_category_widget = CreatingLookupWidget(
@@ -64,15 +65,21 @@ class MemberBodyResource(PortalResource):
 
     def load_lookups(self):
         self.fields_category_widget.load({c.name: c for c in self.platform.member_categories.all()})
+        self.fields["parent"].widget.load({b.name: b for b in self.platform.member_bodies.members()})
 
     def get_queryset(self):
-        return MemberBody.objects.filter(platform=self.platform).select_related("category").order_by("order", "id")
+        return MemberBody.objects.filter(platform=self.platform).select_related("category", "parent").order_by("order", "id")
 
     def init_instance(self, row=None):
         return MemberBody(platform=self.platform)
 
     def before_save_instance(self, instance, row, **kwargs):
         save_new_related(instance, "category")
+
+    def after_save_instance(self, instance, row, **kwargs):
+        # A department's row may name a member listed higher up in the same file.
+        if instance.parent_id is None:
+            self.fields["parent"].widget.objects[instance.name] = instance
 
     def after_import(self, dataset, result, **kwargs):
         # The roadmap's 実施主体 column names bodies by their 工程表での略称: each label becomes a
