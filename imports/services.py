@@ -21,7 +21,7 @@ from imports.resources.base import Issue, issues_from_result
 from imports.widgets import ChoiceWidget
 from plans.models import BusinessPlan
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = settings.UPLOAD_MAX_BYTES  # one limit with the request cap (core/uploads.py)
 # A broken file can have an error in every cell; the first ones tell the user what to fix, and
 # storing or rendering all of them would cost megabytes. The count is kept and shown.
 MAX_STORED_ISSUES = 200
@@ -61,7 +61,7 @@ def upload(kind: ImportKind, *, platform, plan, user, uploaded) -> ImportRun:
     run = ImportRun(platform=platform, user=user, kind=kind.id, fiscal_year=plan.fiscal_year if plan else None, original_name=uploaded.name[:255])
     if len(content) > MAX_UPLOAD_BYTES:
         run.status = ImportRun.Status.INVALID
-        run.issues = [_as_json(Issue(0, "", "ファイルが大きすぎます（20MB まで）。ファイルを分けて取り込んでください。"))]
+        run.issues = [_as_json(Issue(0, "", f"ファイルが大きすぎます（{settings.UPLOAD_MAX_MB}MB まで）。ファイルを分けて取り込んでください。"))]
         run.file.save(uploaded.name, ContentFile(b""), save=False)
         run.save()
         return run

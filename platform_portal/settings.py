@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (the CSRF check reads request.POST): too large is refused unread.
+    "core.uploads.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.freshness.GenerationPerRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -266,6 +268,15 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The largest file an upload may be (imports). Larger requests are refused before their body is
+# read (core/uploads.py); a reverse proxy in front refuses them first (client_max_body_size).
+UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
+# The form fields of a request, files apart (Django's default, said here): the largest form, the
+# KPI entry grid, posts well under it. Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary
+# file rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")

@@ -88,6 +88,46 @@ def test_the_load_balancer_health_check_asks_the_database(client, db, django_ass
     assert deep.status_code == 503 and deep.content == b"database unavailable"
 
 
+# --- 2. Uploads are capped before the body is read ---------------------------------------------
+
+
+class CountingBody:
+    """A request body that only counts what is read of it (none of it should be)."""
+
+    def __init__(self, size):
+        self.size, self.read_bytes = size, 0
+
+    def read(self, size=-1):
+        size = self.size - self.read_bytes if size is None or size < 0 else min(size, self.size - self.read_bytes)
+        self.read_bytes += size
+        return b"x" * size
+
+    def readline(self, size=-1):
+        return self.read(min(size, 1024) if size and size > 0 else 1024)
+
+
+def test_an_upload_over_the_limit_is_refused_in_japanese_before_its_body_is_read(client, lead_user, settings):
+    client.force_login(lead_user)
+    body = CountingBody(50 * 1024 * 1024)
+    response = client.generic(
+        "POST", reverse("imports:upload", args=["figures"]), b"",
+        content_type="multipart/form-data; boundary=BOUNDARY",
+        **{"wsgi.input": body, "CONTENT_LENGTH": str(body.size)},
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "ファイルが大きすぎます" in page and f"{settings.UPLOAD_MAX_MB}MB まで" in page and "何も保存されていません" in page
+    assert body.read_bytes == 0
+
+
+def test_the_import_and_the_request_cap_share_one_limit(settings):
+    from core.uploads import request_body_limit
+    from imports import services
+
+    assert services.MAX_UPLOAD_BYTES == settings.UPLOAD_MAX_BYTES == settings.UPLOAD_MAX_MB * 1024 * 1024
+    assert settings.UPLOAD_MAX_BYTES < request_body_limit() <= settings.UPLOAD_MAX_BYTES + 1024 * 1024
+
+
 # --- 3. Configuration guards -------------------------------------------------------------------
 
 
