@@ -52,6 +52,12 @@ def wareki_date(d: date, with_western: bool = False, *, full_width: bool = False
     return _digits(text, full_width)
 
 
+def wareki_month(d: date, *, full_width: bool = False) -> str:
+    """"令和8年2月": a month (a monthly figure's 対象月) by the era in force on its first day."""
+    d = _as_date(d)
+    return _digits(f"{format_era_year(*era_year(d.replace(day=1)))}{d.month}月", full_width)
+
+
 def wareki_fiscal_year(fy: int, with_western: bool = False, *, full_width: bool = False) -> str:
     """"令和7年度", or "令和7年度（2025年度）" with the western year."""
     text = f"{format_era_year(*fiscal_era_year(fy))}度"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kpi.models import Kpi, KpiFigure
+from kpi.models import Kpi, KpiFigure, PlausibilityRule
 from core.admin_forms import same_platform_form
 
 
@@ -27,3 +27,12 @@ class KpiFigureAdmin(admin.ModelAdmin):
     raw_id_fields = ["kpi"]
     list_select_related = ["kpi", "member_body"]
     date_hierarchy = "month"
+
+
+@admin.register(PlausibilityRule)
+class PlausibilityRuleAdmin(admin.ModelAdmin):
+    """The thresholds of the entry grid's warnings, per platform and measure type (kpi/plausibility.py)."""
+
+    list_display = ["platform", "measure_type", "max_change_ratio", "min_base_value", "max_target_share_ratio", "warn_rate_over_100"]
+    list_filter = ["platform", "measure_type"]
+    list_select_related = ["platform"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kpi import workflow
-from kpi.entry import build_grid, save_comment, save_grid
+from kpi.entry import build_grid, figure_history_entries, save_comment, save_grid, saved_message
 from kpi.confirmation import (
     basis_caption, basis_for, confirmed_through, counted_figures, may_choose_provisional, may_see_unconfirmed,
 )
@@ -63,7 +63,7 @@ def _grid_page(request, plan, body):
             raise PermissionDenied(f"「{body}」の実績を入力する権限がありません。")
         result = save_grid(plan, body, request.POST, user=request.user, as_of=today)
         if result.ok:
-            messages.success(request, f"{result.saved}件の実績を保存しました。" if result.saved else "変更はありませんでした。")
+            messages.success(request, saved_message(result))
             return redirect(request.path)
         grid = result.grid
     else:
@@ -92,7 +92,7 @@ def submit_month(request, fiscal_year, body_id, year, month):
 def figure_history(request, fiscal_year, body_id, kpi_id, year, month):
     plan = _plan(request, fiscal_year)
     body = get_object_or_404(request.platform.member_bodies, pk=body_id)
-    kpi = get_object_or_404(Kpi.objects.select_related("measure__section"), pk=kpi_id, measure__section__plan=plan, reporting_bodies=body)
+    kpi = get_object_or_404(Kpi.objects.select_related("measure__section__parent__parent"), pk=kpi_id, measure__section__plan=plan, reporting_bodies=body)
     first = _month(plan, year, month)
     editable = may(request.user, "enter_own_figures", body)
     if not editable and not may_see_unconfirmed(request.user, body):
@@ -116,7 +116,8 @@ def figure_history(request, fiscal_year, body_id, kpi_id, year, month):
         {
             "plan": plan, "body": body, "kpi": kpi, "month": first, "figure": figure, "submission": submission,
             "can_comment": editable and not locked and figure is not None,
-            "entries": history_entries(figure.history.select_related("history_user")) if figure else [],
+            "entries": figure_history_entries(kpi, body, first),
+            "months": fiscal_months(plan.fiscal_year),
             "submission_entries": history_entries(submission.history.select_related("history_user")) if submission else [],
         },
     )

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django import template
 
-from core.wareki import wareki_date, wareki_fiscal_year
+from core.wareki import wareki_date, wareki_fiscal_year, wareki_month
 
 register = template.Library()
 
@@ -19,6 +19,12 @@ def fiscal_year_label(fiscal_year):
 @register.filter(expects_localtime=True)
 def wareki(value):
     return wareki_date(value) if value else ""
+
+
+@register.filter
+def wareki_month_label(value):
+    """A monthly figure's month: 2026-02-01 → 令和8年2月."""
+    return wareki_month(value) if value else ""
 
 
 @register.filter
