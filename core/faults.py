@@ -15,14 +15,33 @@ import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
 
+# What a fault page says if even its template fails (a static file missing from the manifest, say).
+PLAIN = {
+    403: "送信を受け付けられませんでした。ページを開き直してから、もう一度送信してください。",
+    413: "送信されたデータが大きすぎるため、受け付けませんでした。何も保存されていません。",
+    500: "エラーが発生しました。今回の入力・操作は保存されていません。",
+    503: "一時的に利用できません。データベースに接続できないため、今回の入力・操作は保存されていません。",
+}
+
+
+def fault_page(template: str, status: int, context=None) -> HttpResponse:
+    """A fault page rendered without the request; never a second error while answering the first."""
+    try:
+        content = render_to_string(template, context)
+    except Exception:
+        logger.exception("fault page %s could not be rendered", template)
+        content = f'<!DOCTYPE html><html lang="ja"><meta charset="utf-8"><title>{PLAIN[status]}</title><p>{PLAIN[status]}</p></html>'
+    return HttpResponse(content, status=status)
+
+
 def database_unavailable() -> HttpResponse:
-    return HttpResponse(render_to_string("503.html"), status=503)
+    return fault_page("503.html", 503)
 
 
 def is_database_loss(exception) -> bool:
@@ -52,10 +71,10 @@ def server_error(request):
     exception = sys.exc_info()[1]
     if exception is not None and is_database_loss(exception):
         return database_unavailable()
-    return HttpResponseServerError(render_to_string("500.html"))
+    return fault_page("500.html", 500)
 
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: in Japanese, with the way back to a fresh form (Django's page is English)."""
     logger.warning("CSRF failure on %s %s: %s", request.method, request.path, reason)
-    return HttpResponseForbidden(render_to_string("403_csrf.html"))
+    return fault_page("403_csrf.html", 403)

@@ -10,8 +10,8 @@ reverse proxy in front should refuse the same size first (README「本番運用�
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.template.loader import render_to_string
+
+from core.faults import fault_page
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,5 @@ class RequestBodyLimitMiddleware:
         if length > request_body_limit():
             logger.warning("request body of %s bytes refused on %s %s", length, request.method, request.path)
             # Rendered without the request: nothing of the session or the user is loaded for it.
-            page = render_to_string("413.html", {"limit_mb": settings.UPLOAD_MAX_MB})
-            return HttpResponse(page, status=413)
+            return fault_page("413.html", 413, {"limit_mb": settings.UPLOAD_MAX_MB})
         return self.get_response(request)

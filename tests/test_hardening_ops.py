@@ -1,12 +1,18 @@
 """Operations hardening (issue 15): the database lost anywhere in a request, bounded uploads,
 configuration guards, sign-ins kept out of the audit trail, and dead export workers noticed."""
+import os
 import re
+import socket
+import subprocess
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2SHA1PasswordHasher
 from django.db import OperationalError, connection
 from django.test import Client
@@ -145,6 +151,34 @@ def test_configurations_that_only_look_like_a_server_are_refused(change, message
     result = manage("check", **{**PRODUCTION, **change})
     assert result.returncode != 0
     assert message in result.stderr and "README" in result.stderr, result.stderr[-500:]
+
+
+def test_the_local_deployment_writes_the_app_servers_errors_and_tracebacks_to_files(tmp_path):
+    script = (settings.BASE_DIR / "scripts" / "deploy_local.sh")
+    assert "--daemon" not in script.read_text()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "RUN_DIR": str(tmp_path), "APP_PORTS": str(port), "GUNICORN_WORKERS": "1",
+           "DATABASE_URL": "postgres://postgres@127.0.0.1:1/gone", "CACHE_URL": "redis://127.0.0.1:1/1"}
+    env.pop("PORTAL_ENV", None)
+    try:
+        started = subprocess.run([str(script), "start-apps"], env=env, capture_output=True, text=True, timeout=60)
+        assert started.returncode == 0, started.stderr
+        base = f"http://127.0.0.1:{port}"
+        with pytest.raises(urllib.error.HTTPError) as deep:
+            urllib.request.urlopen(f"{base}/healthz/?db=1", timeout=10)
+        assert deep.value.code == 503
+        signed_in = urllib.request.Request(f"{base}/", headers={"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"})
+        with pytest.raises(urllib.error.HTTPError) as page:
+            urllib.request.urlopen(signed_in, timeout=10)
+        assert page.value.code == 503 and "一時的に利用できません" in page.value.read().decode()
+    finally:
+        subprocess.run([str(script), "stop"], env=env, capture_output=True, timeout=60)
+    log = (tmp_path / f"app-{port}.log").read_text()
+    assert "health check: database unavailable" in log
+    assert "Traceback" in log and "OperationalError" in log  # the middleware's lost database, with its traceback
+    assert "GET /healthz/?db=1" in (tmp_path / "access.log").read_text()
 
 
 # --- 4. Sign-ins write no user history ---------------------------------------------------------
