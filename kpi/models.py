@@ -195,6 +195,18 @@ class KpiFigure(PlatformOwned, models.Model):
     def __str__(self):
         return f"{self.kpi} {self.month:%Y-%m} {self.member_body}"
 
+    @property
+    def has_warnings(self) -> bool:
+        """Whether the value was saved despite a plausibility warning (kpi/plausibility.py), with an explanation."""
+        return bool(self.warnings)
+
+    @property
+    def warning_summary(self) -> str:
+        """What the approver reads beside the value: 「要確認：前月（1,500件）から107%増えています。／説明：…」; '' when none."""
+        if not self.warnings:
+            return ""
+        return f"要確認：{' '.join(self.warnings.splitlines())}／説明：{self.warning_comment}"
+
     def clean(self):
         self.clean_own_values()
         if self.kpi_id and self.month:

@@ -101,6 +101,7 @@ def test_an_unexplained_warning_holds_the_save_and_the_explanation_is_saved_for_
     figure = stored(training, bureau)
     assert (figure.numerator, figure.denominator) == (70, 50)
     assert figure.warnings == "率が100%を超えています（140.0%）。" and figure.warning_comment == "定員を超えて受け入れた"
+    assert figure.warning_summary == "要確認：率が100%を超えています（140.0%）。／説明：定員を超えて受け入れた"
     assert stored(kpis[REFERRALS], bureau).warnings == ""
     # The history page shows the approver both.
     history = client.get(reverse("kpi:figure_history", args=[2025, bureau.pk, training.pk, 2025, 4])).content.decode()
