@@ -277,3 +277,21 @@ def test_the_roles_template_lists_the_closed_functions_as_a_dropdown_and_a_note(
     assert lists and lists[0].formula1 == '"' + ",".join(labels) + '"'
     note = sheet.cell(1, headers.index("機能") + 1).comment.text
     assert all(label in note for label in labels)
+
+
+def test_the_import_pages_cost_the_same_queries_however_many_runs_and_errors(lead, plan2025):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert lead.get(url).status_code == 200
+        return len(captured)
+
+    small = upload(lead, "figures", csv_bytes([HEADER, [*PLACEMENTS, "2025-04", "x", "", "", "", "", ""]]))
+    menu_with_one, run_with_one = queries(reverse("imports:menu")), queries(reverse("imports:run", args=[small.pk]))
+    big = upload(lead, "figures", csv_bytes([HEADER] + [[*PLACEMENTS, "2025-04", "x", "", "", "", "", ""]] * 300))
+    for _ in range(5):
+        upload(lead, "figures", csv_bytes([HEADER, [*PLACEMENTS, "2025-05", "1", "", "", "", "", ""]]))
+    assert queries(reverse("imports:menu")) == menu_with_one
+    assert queries(reverse("imports:run", args=[big.pk])) == run_with_one

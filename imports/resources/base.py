@@ -66,6 +66,8 @@ class PortalResource(resources.ModelResource):
         self._meta.batch_size = 1000 if self.bulk else None
         self._meta.import_id_fields = list(self.key_fields)
         self._limit_numbers()
+        for field in self.fields.values():
+            field.clean = _naming_column(field)
         self.load_lookups()
 
     def _limit_numbers(self):
@@ -153,9 +155,7 @@ class PortalResource(resources.ModelResource):
                 raise
             errors = exc.update_error_dict(errors)
         for field in self.get_import_fields():
-            # import-export does not read readonly columns (e.g. a role's 機能), which the resource
-            # reads itself: their bad cells are reported under their column here.
-            if (isinstance(field.widget, NamesWidget) or field.readonly) and field.column_name in row and field.attribute not in errors:
+            if isinstance(field.widget, NamesWidget) and field.column_name in row:
                 try:
                     field.clean(row)
                 except ValueError as exc:
@@ -223,6 +223,29 @@ class PortalResource(resources.ModelResource):
         return {self.fields[name].attribute for name in self.key_fields}
 
 
+class CellError(ValueError):
+    """A cell's error that knows its column, even when the resource reads the cell itself (a
+    role's 機能) and import-export reports it as an error of the whole row."""
+
+    def __init__(self, message: str, column: str):
+        super().__init__(message)
+        self.column = column
+
+
+def _naming_column(field):
+    clean = field.clean
+
+    def clean_naming_column(row, **kwargs):
+        try:
+            return clean(row, **kwargs)
+        except CellError:
+            raise
+        except ValueError as exc:
+            raise CellError(str(exc), field.column_name) from exc
+
+    return clean_naming_column
+
+
 def _hashable(key: tuple) -> tuple:
     # A key may hold an object a row is about to create (a new 区分 or 役割), which has no pk yet.
     return tuple(
@@ -242,7 +265,10 @@ def issues_from_result(result, resource, row_numbers) -> list[Issue]:
             issues.extend(Issue(number, column or resource.key_label(), m) for m in messages)
     for error_row in result.error_rows:
         for error in error_row.errors:
-            issues.append(Issue(row_numbers[error_row.number - 1], resource.key_label(), _message(error.error)))
+            if isinstance(error.error, CellError):
+                issues.append(Issue(row_numbers[error_row.number - 1], error.error.column, str(error.error)))
+            else:
+                issues.append(Issue(row_numbers[error_row.number - 1], resource.key_label(), _message(error.error)))
     return issues
 
 
