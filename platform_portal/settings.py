@@ -290,6 +290,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Sign-ins are logged instead of written to the users' history (core/signin.py).
+    "loggers": {"core.signin": {"level": env.str("SIGNIN_LOG_LEVEL", default="INFO")}},
 }
 
 # Background tasks (long exports) go through the Tasks API on the database backend, so that every

@@ -184,7 +184,7 @@ def test_the_local_deployment_writes_the_app_servers_errors_and_tracebacks_to_fi
 # --- 4. Sign-ins write no user history ---------------------------------------------------------
 
 
-def test_signing_in_with_password_and_code_writes_no_user_history(client, gunma):
+def test_signing_in_with_password_and_code_writes_no_user_history(client, gunma, caplog):
     lead = make_user(gunma, username="lead-history", body_name="群馬労働局", role_code="lead_secretariat")
     device = TOTPDevice.objects.create(user=lead, name="phone", confirmed=True)
     rows = lead.history.count()
@@ -194,6 +194,7 @@ def test_signing_in_with_password_and_code_writes_no_user_history(client, gunma)
     lead.refresh_from_db()
     assert lead.last_login is not None
     assert lead.history.count() == rows
+    assert any(r.name == "core.signin" and "user=lead-history" in r.getMessage() for r in caplog.records)  # logged instead
 
     lead.first_name = "花子"  # a real change is still recorded
     lead.save()
