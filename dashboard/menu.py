@@ -77,7 +77,7 @@ MAIN_MENU = (
 # administrator's, who belongs to no platform and so sees none of the platform's pages.
 USER_MENU = (
     Page("データの取込", "imports:menu"), Page("プラットフォームの開設", "platforms"),
-    Page("計画の設定", "plans:settings", per_year=True), Page("プラットフォームの設定", "platform_settings:overview"),
+    Page("計画の設定", "plans:settings_home"), Page("プラットフォームの設定", "platform_settings:overview"),
 )
 
 # The pages the home page's cached fragments link to or show a panel of (templates/dashboard/home.html):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:fiscal_year>/progress/<int:period_id>/<int:measure_id>/", views.summary_edit, name="summary_edit"),
     path("<int:fiscal_year>/rollover/", views.rollover, name="rollover"),
     path("<int:fiscal_year>/diff/<int:other_year>/", views.diff, name="diff"),
+    path("settings/", views.settings_home, name="settings_home"),
     path("settings/new/", views.settings_new, name="settings_new"),
     path("<int:fiscal_year>/settings/", views.settings, name="settings"),
     path("<int:fiscal_year>/settings/goals/<int:goal_id>/", views.settings_goal, name="settings_goal"),

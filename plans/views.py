@@ -28,6 +28,7 @@ from core import locking
 from core.access import may, requires_any, require
 from core.audit import history_entries
 from core.states import by_name
+from core.tenancy import working_plan
 
 
 def _plan(request, fiscal_year):
@@ -306,6 +307,13 @@ def _settings_plan(request, fiscal_year):
 def settings(request, fiscal_year):
     plan = _settings_plan(request, fiscal_year)
     return render(request, "plans/settings.html", {"plan": plan, "plans": request.platform.plans.all()})
+
+
+@requires_any("edit_plan")
+def settings_home(request):
+    """The menu's entry: the settings of the year being worked on, or starting a first plan."""
+    plan = working_plan(request.platform)
+    return redirect("plans:settings", plan.fiscal_year) if plan else redirect("plans:settings_new")
 
 
 @requires_any("edit_plan")

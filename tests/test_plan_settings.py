@@ -107,3 +107,11 @@ def test_plan_settings_are_the_leads(client, request, gunma, plan2025, user):
     assert client.get(reverse("plans:settings", args=[2025])).status_code == 403
     assert client.post(reverse("plans:settings_new"), {"fiscal_year": "2030", "title": "x"}).status_code == 403
     assert not gunma.plans.filter(fiscal_year=2030).exists()
+
+
+def test_the_menus_entry_opens_the_working_years_settings_or_starts_a_first_plan(lead, gunma, plan2025, lead_user):
+    assert lead.get(reverse("plans:settings_home")).url == reverse("plans:settings", args=[2025])
+    gunma.plans.all().delete()
+    assert lead.get(reverse("plans:settings_home")).url == reverse("plans:settings_new")
+    home = lead.get(reverse("home")).content.decode()
+    assert reverse("plans:settings_home") in home and reverse("platform_settings:overview") in home

@@ -50,6 +50,7 @@ ROWS = [
     Row("platform_settings:guideline", lambda w: reverse("platform_settings:guideline", args=[_guideline(w).pk]), GUNMAS_OWN_SAVED,
         "bureau_staff", method="post", data=_guideline_data),
     Row("plans:settings", lambda w: reverse("plans:settings", args=[FY]), LEAD_ONLY, "bureau_staff"),
+    Row("plans:settings_home", lambda w: reverse("plans:settings_home"), LEAD_SAVES, "bureau_staff"),  # a redirect to the year's settings
     Row("plans:settings_new", lambda w: reverse("plans:settings_new"), LEAD_ONLY, "bureau_staff"),
     Row("plans:settings_new", lambda w: reverse("plans:settings_new"), LEAD_SAVES, "bureau_staff", method="post",
         data=lambda w: {"fiscal_year": "2031", "title": "2031年度 事業実施計画"}),
