@@ -112,6 +112,10 @@ class Dashboard:
         order = {row.body.pk: i for i, row in enumerate(self.matrix.rows)}
         return sorted(owed.values(), key=lambda item: order[item[0].pk])
 
+    @property
+    def has_overdue(self) -> bool:
+        return any(cell.is_overdue for row in self.matrix.rows for cell in row.cells)
+
     def outstanding_for(self, body_id) -> list:
         """The cells a body still owes (ended months not submitted or returned)."""
         return [cell for row in self.matrix.rows if row.body.pk == body_id for cell in row.cells if cell.is_outstanding]
@@ -158,7 +162,7 @@ def cached_dashboard(plan, as_of: date, basis: Basis = CONFIRMED) -> Dashboard:
 
 def build_dashboard(plan, as_of: date, basis: Basis = CONFIRMED) -> Dashboard:
     return Dashboard(
-        matrix=reporting_matrix(plan, as_of),
+        matrix=reporting_matrix(plan, as_of, with_due=True),
         kpi_lines=kpi_lines(plan, as_of, basis),
         awaiting_approval=awaiting_approval(plan),
         basis=basis,

@@ -10,6 +10,7 @@ from datetime import date
 from django.db import models
 from django.db.models import F, Q
 
+from kpi.deadlines import Due, due_day_for, due_state
 from kpi.models import FigureSubmission, KpiFigure
 from members.models import MemberBody
 from core.fiscal import fiscal_months, months_ended
@@ -36,6 +37,7 @@ class ReportingCell:
     month: date
     state: str
     submission: FigureSubmission | None = None
+    due: Due | None = None  # against the platform's due date (kpi/deadlines.py), when the matrix was asked for it
 
     @property
     def label(self) -> str:
@@ -44,6 +46,10 @@ class ReportingCell:
     @property
     def is_outstanding(self) -> bool:
         return self.state in OUTSTANDING
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due is not None and self.due.is_overdue
 
 
 @dataclass
@@ -57,6 +63,7 @@ class ReportingMatrix:
     months: list[date]
     rows: list[ReportingRow]
     months_due: int
+    due_day: int | None = None  # 翌月N日, when the cells carry their due dates
 
     def month_rate(self, index: int) -> float | None:
         """Share of bodies that submitted month `index` (0 = April); None before it is due."""
@@ -102,12 +109,14 @@ def state_of(month_index: int, months_due: int, has_figures: bool, submission: F
     return ReportingState.MISSING if month_index < months_due else ReportingState.NOT_DUE
 
 
-def reporting_matrix(plan, as_of: date, bodies=None) -> ReportingMatrix:
-    """Body × month states for a plan as of a date, in three queries (bodies, submissions, figures)."""
-    return reporting_matrices([plan], as_of, None if bodies is None else {plan.pk: list(bodies)})[plan.pk]
+def reporting_matrix(plan, as_of: date, bodies=None, *, with_due: bool = False) -> ReportingMatrix:
+    """Body × month states for a plan as of a date, in three queries (bodies, submissions, figures);
+    `with_due` puts each cell against the platform's due date (one query more)."""
+    due_days = {plan.pk: due_day_for(plan.platform_id)} if with_due else None
+    return reporting_matrices([plan], as_of, None if bodies is None else {plan.pk: list(bodies)}, due_days)[plan.pk]
 
 
-def reporting_matrices(plans, as_of: date, bodies_by_plan=None) -> dict[int, ReportingMatrix]:
+def reporting_matrices(plans, as_of: date, bodies_by_plan=None, due_days=None) -> dict[int, ReportingMatrix]:
     """The matrices of several plans (the national view) in the same three queries as one plan's."""
     plans = list(plans)
     if bodies_by_plan is None:
@@ -147,7 +156,10 @@ def reporting_matrices(plans, as_of: date, bodies_by_plan=None) -> dict[int, Rep
             for index, month in enumerate(months):
                 submission = submissions.get((plan.pk, body.pk, month))
                 state = state_of(index, due, (plan.pk, body.pk, month) in entered, submission)
-                row.cells.append(ReportingCell(body, month, state, submission))
+                deadline = None
+                if due_days and plan.pk in due_days:
+                    deadline = due_state(month, today=as_of, outstanding=state in OUTSTANDING, due_day=due_days[plan.pk])
+                row.cells.append(ReportingCell(body, month, state, submission, deadline))
             rows.append(row)
-        matrices[plan.pk] = ReportingMatrix(months=months, rows=rows, months_due=due)
+        matrices[plan.pk] = ReportingMatrix(months=months, rows=rows, months_due=due, due_day=(due_days or {}).get(plan.pk))
     return matrices

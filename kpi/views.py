@@ -5,6 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,11 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kpi import workflow
+from kpi.approvals import approved_rows, submission_label, waiting_months
 from kpi.entry import build_grid, figure_history_entries, save_comment, save_grid, saved_message
 from kpi.confirmation import (
     basis_caption, basis_for, confirmed_through, counted_figures, may_choose_provisional, may_see_unconfirmed,
 )
-from kpi.models import FigureSubmission, Kpi, KpiFigure
+from kpi.deadlines import due_date
+from kpi.models import FigureSubmission, Kpi, KpiFigure, ReportingSchedule
+from kpi.reminders_forms import ReportingScheduleForm
+from core import locking
 from core.access import may, requires_any, require
 from core.audit import history_entries
 from core.fiscal import fiscal_months, months_ended
@@ -130,29 +135,60 @@ def approvals(request, fiscal_year):
         FigureSubmission.objects.filter(plan=plan)
         .exclude(status=FigureSubmission.Status.DRAFT)
         .select_related("plan", "member_body", "submitted_by", "decided_by")
-        .order_by("month", "member_body__order")
+        .order_by("month", "member_body__order", "member_body__name")
     )
-    waiting = [s for s in submissions if s.status == FigureSubmission.Status.SUBMITTED]
-    figures = defaultdict(list)
-    if waiting:
-        for figure in (
-            KpiFigure.objects.filter(kpi__measure__section__plan=plan, member_body__in={s.member_body_id for s in waiting}, month__in={s.month for s in waiting})
-            .select_related("kpi")
-            .order_by("kpi__measure__section__order", "kpi__measure__order", "kpi__order", "kpi_id")
-        ):
-            figures[(figure.member_body_id, figure.month)].append(figure)
-    for submission in waiting:
-        submission.figures = figures[(submission.member_body_id, submission.month)]
+    Status = FigureSubmission.Status
+    approved = [s for s in submissions if s.status == Status.APPROVED]
     return render(
         request,
         "kpi/approvals.html",
         {
             "plan": plan,
-            "waiting": waiting,
-            "approved": [s for s in submissions if s.status == FigureSubmission.Status.APPROVED],
-            "returned": [s for s in submissions if s.status == FigureSubmission.Status.RETURNED],
+            "waiting": waiting_months(plan, [s for s in submissions if s.status == Status.SUBMITTED]),
+            "approved": approved,
+            "approved_rows": approved_rows(sorted(approved, key=lambda s: (s.member_body.order, s.member_body.name, s.month))),
+            "returned": [s for s in submissions if s.status == Status.RETURNED],
         },
     )
+
+
+@require_POST
+@requires_any("approve_figures")
+def approve_many(request, fiscal_year):
+    """まとめて承認: the ticked months are listed for one confirmation, then each is approved on its own."""
+    plan = _plan(request, fiscal_year)
+    choices = workflow.parse_choices(request.POST.getlist("chosen"))
+    back = reverse("kpi:approvals", args=[plan.fiscal_year])
+    if not choices:
+        messages.error(request, "承認する月を選んでください。")
+        return redirect(back)
+    if request.POST.get("confirmed") != "1":
+        chosen = {s.pk: s for s in FigureSubmission.objects.filter(plan=plan, pk__in=[pk for pk, _ in choices]).select_related("member_body")}
+        listed = [(chosen[pk], version) for pk, version in choices if pk in chosen]
+        return render(request, "kpi/approvals_confirm.html", {"plan": plan, "listed": listed})
+    result = workflow.decide_many(plan, choices, "approve", user=request.user)
+    if result.done:
+        messages.success(request, f"{len(result.done)}件の月の実績を承認しました：" + "、".join(submission_label(s) for s in result.done))
+    for refusal in result.refused:
+        messages.error(request, f"承認しませんでした。{refusal}")
+    return redirect(back)
+
+
+@require_POST
+@requires_any("approve_figures")
+def reopen(request, fiscal_year):
+    """One approved month reopened, with its reason, chosen from the compact list."""
+    plan = _plan(request, fiscal_year)
+    choices = workflow.parse_choices([request.POST.get("submission", "")])
+    if not choices:
+        messages.error(request, "再開する機関と月を選んでください。")
+    else:
+        result = workflow.decide_many(plan, choices, "reopen", user=request.user, reason=request.POST.get("reason", ""))
+        for submission in result.done:
+            messages.success(request, f"{submission_label(submission)}の実績を再開しました。")
+        for refusal in result.refused:
+            messages.error(request, refusal)
+    return redirect(reverse("kpi:approvals", args=[plan.fiscal_year]))
 
 
 @require_POST
@@ -170,6 +206,32 @@ def decide(request, pk):
         done = by_name(FigureSubmission.DECISIONS, action).done
         messages.success(request, f"{submission.member_body}の{submission.month.month}月の実績を{done}。")
     return redirect(reverse("kpi:approvals", args=[submission.plan.fiscal_year]))
+
+
+@requires_any("send_reminders")
+def reminder_schedule(request):
+    """提出期限と自動督促: the platform's due day and automatic reminders, for the secretariat to set."""
+    schedule = ReportingSchedule.for_platform(request.platform.pk)
+    form = ReportingScheduleForm(request.POST or None, instance=schedule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except locking.StaleEdit as exc:
+            form.add_error(None, exc)
+        except IntegrityError:  # two first saves at once: the one-to-one let one in
+            form.add_error(None, locking.StaleEdit(ReportingSchedule.stale_message))
+        else:
+            messages.success(request, "提出期限と自動督促の設定を保存しました。")
+            return redirect("kpi:reminder_schedule")
+    today = timezone.localdate()
+    upcoming = [(month, due_date(month, schedule.due_day)) for month in _recent_months(today)]
+    return render(request, "kpi/reminder_schedule.html", {"form": form, "schedule": schedule, "upcoming": upcoming})
+
+
+def _recent_months(today: date) -> list[date]:
+    """The last ended month and the current one: the due dates the settings page shows as examples."""
+    this = today.replace(day=1)
+    return [date(this.year - 1, 12, 1) if this.month == 1 else this.replace(month=this.month - 1), this]
 
 
 @requires_any("view_figures")

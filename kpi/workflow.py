@@ -3,6 +3,7 @@
 入力中 → 提出済 (the body submits) → 承認済 (locked) or 差戻し (back to the body, with a reason);
 承認済 → 入力中 again only when the lead reopens it, with a reason. Each step is audited.
 """
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -74,3 +75,42 @@ def decide(submission: FigureSubmission, action: str, *, user, reason: str = "",
     submission._change_reason = f"{decision.word}：{reason}" if decision.needs_reason else decision.word
     submission.save()
     return submission
+
+
+@dataclass
+class Decided:
+    """What a decision on several months did: the months it moved and, for each refused one, why."""
+
+    done: list[FigureSubmission] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def parse_choices(values) -> list[tuple[int, str]]:
+    """Checkbox values "<submission id>:<version seen>" → pairs; anything else is dropped."""
+    pairs = []
+    for value in values:
+        pk, _, version = str(value).partition(":")
+        if pk.isdigit() and version.isdigit():
+            pairs.append((int(pk), version))
+    return pairs
+
+
+@transaction.atomic
+def decide_many(plan, choices: list[tuple[int, str]], action: str, *, user, reason: str = "") -> Decided:
+    """The same decision on several months (まとめて承認), each through `decide` with its own lock and
+    version check: a month changed since the page was shown is refused with the reason, the others go on.
+    Months of another plan are not found."""
+    result = Decided()
+    found = FigureSubmission.objects.filter(plan=plan, pk__in=[pk for pk, _ in choices]).select_related("member_body")
+    submissions = {s.pk: s for s in found}
+    for pk, version in choices:
+        submission = submissions.get(pk)
+        if submission is None:
+            result.refused.append("選んだ月が見つかりません。ページを読み込み直してください。")
+            continue
+        try:
+            with transaction.atomic():  # a refused month leaves nothing half-done
+                result.done.append(decide(submission, action, user=user, reason=reason, seen_version=version))
+        except ValidationError as exc:
+            result.refused.append(f"{submission.member_body}の{submission.month.month}月：{' '.join(exc.messages)}")
+    return result

@@ -11,6 +11,8 @@ if [ ! -f .env ] && [ -z "${DEBUG:-}" ]; then
 fi
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo
+# The automatic reminders (提出期限と自動督促) run daily on the worker's queue; this enqueues the first run.
+.venv/bin/python manage.py schedule_reminders
 
 # The server and the worker run as children of this shell, which waits for them: a trapped signal
 # (Ctrl+C, kill) interrupts the wait at once, and every way out stops both.

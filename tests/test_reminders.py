@@ -160,3 +160,165 @@ def test_unknown_fiscal_year_is_404(client, lead_user):
 def test_reminders_need_a_post(client, lead_user):
     client.force_login(lead_user)
     assert client.get(reverse("send_reminders", args=[2025])).status_code == 405
+
+
+# --- deadlines, one mail for every overdue month, scheduled reminders (issue 14.5) ---
+
+from datetime import datetime, timedelta  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+from kpi import tasks  # noqa: E402
+from kpi.deadlines import DueState, due_date, due_state  # noqa: E402
+from kpi.models import ReportingSchedule  # noqa: E402
+from kpi.reminders import send_scheduled_reminders  # noqa: E402
+
+OCTOBER_10 = date(2025, 10, 10)
+
+
+def test_due_date_is_the_due_day_of_the_following_month():
+    assert due_date(date(2025, 9, 1), 10) == date(2025, 10, 10)
+    assert due_date(date(2025, 12, 1), 10) == date(2026, 1, 10)
+    september = date(2025, 9, 1)
+    assert due_state(september, today=date(2025, 9, 30), outstanding=True, due_day=10).state == DueState.NOT_DUE
+    assert due_state(september, today=OCTOBER_10, outstanding=True, due_day=10).text == "期限 令和7年10月10日"
+    late = due_state(september, today=date(2025, 10, 11), outstanding=True, due_day=10)
+    assert late.is_overdue and late.text == "期限超過（令和7年10月10日）"
+    assert due_state(september, today=date(2025, 10, 11), outstanding=False, due_day=10).state == DueState.DONE
+
+
+def test_one_mail_per_body_covers_every_overdue_month_and_quotes_the_return_reason(plan2025, addressed, bodies, django_capture_on_commit_callbacks):
+    for month in (date(2025, m, 1) for m in (4, 5, 6, 7)):
+        for body in bodies.values():
+            FigureSubmission.objects.create(plan=plan2025, member_body=body, month=month, status="approved")
+    FigureSubmission.objects.create(plan=plan2025, member_body=bodies["bureau"], month=date(2025, 8, 1), status="returned", reason="8月の紹介件数が前年の半分です。確認してください。")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send_reminders(plan2025, None, [bodies["bureau"]], addressed, BASE_URL, today=date(2025, 10, 20))
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    # August and September are past their due dates (9月10日, 10月10日); October has not ended.
+    assert message.subject == "【ぐんま協議会】令和7年8月・令和7年9月分のＫＰＩ実績の入力・提出のお願い"
+    assert "・令和7年8月分（現在の状況：差戻し、提出期限：令和7年9月10日・期限超過）" in message.body
+    assert "差戻しの理由：8月の紹介件数が前年の半分です。確認してください。" in message.body
+    assert "・令和7年9月分（現在の状況：未入力、提出期限：令和7年10月10日・期限超過）" in message.body
+    assert sorted(r.month for r in result.reminders) == [date(2025, 8, 1), date(2025, 9, 1)]
+    assert all(r.sent_by == addressed and not r.automatic for r in result.reminders)
+
+
+def test_the_home_page_offers_every_overdue_month_and_marks_overdue_cells(client, addressed, plan2025, django_capture_on_commit_callbacks):
+    client.force_login(addressed)
+    html = client.get(reverse("home") + "?fiscal_year=2025").content.decode()
+    assert '<option value="overdue">期限を過ぎた全ての月（機関ごとに1通）</option>' in html
+    assert "期限超過" in html[html.index('class="reporting"'):] and "翌月10日" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        done = post(client, {"month": "overdue"}).content.decode()
+    assert "2機関に督促を送信しました（期限を過ぎた月）" in done
+    assert len(mail.outbox) == 2 and "令和7年4月分" in mail.outbox[0].body and "令和8年3月分" in mail.outbox[0].body
+
+
+@pytest.fixture
+def schedule(gunma):
+    return ReportingSchedule.objects.create(platform=gunma, due_day=10, auto_reminders=True, reminder_offsets="0,3")
+
+
+def test_scheduled_reminders_go_out_on_the_due_day_and_the_days_after_once_each(plan2025, addressed, bodies, schedule, django_capture_on_commit_callbacks):
+    for month in (date(2025, m, 1) for m in (4, 5, 6, 7, 8)):
+        for body in bodies.values():
+            FigureSubmission.objects.create(plan=plan2025, member_body=body, month=month, status="approved")
+    FigureSubmission.objects.create(plan=plan2025, member_body=bodies["industry"], month=SEPTEMBER, status="submitted")
+
+    def run(day):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_scheduled_reminders(plan2025, schedule, BASE_URL, today=day)
+
+    assert not run(date(2025, 10, 9)).reminders  # before the due date
+    first = run(OCTOBER_10)
+    assert {r.member_body.name for r in first.reminders} == {"群馬労働局", "群馬県（健康福祉部）"}  # 産業経済部 submitted
+    assert all(r.automatic and r.sent_on == OCTOBER_10 and r.sent_by is None for r in first.reminders)
+    assert "自動で送信しました" in mail.outbox[0].body and "令和7年9月分" in mail.outbox[0].subject
+    assert not run(OCTOBER_10).reminders  # the worker ran twice: nobody is reminded twice a day
+    assert not run(date(2025, 10, 11)).reminders  # not one of the schedule's days
+    assert {r.member_body.name for r in run(date(2025, 10, 13)).reminders} == {"群馬労働局", "群馬県（健康福祉部）"}
+    assert Reminder.objects.filter(automatic=True).count() == 4 and len(mail.outbox) == 2  # 健康福祉部 has no address
+    schedule.auto_reminders = False
+    assert not run(date(2025, 11, 10)).reminders
+
+
+def test_the_database_refuses_a_second_automatic_reminder_for_the_same_day(plan2025, bodies):
+    from django.db import IntegrityError, transaction
+
+    fields = {"plan": plan2025, "member_body": bodies["bureau"], "month": SEPTEMBER, "subject": "s", "message": "m", "automatic": True, "sent_on": OCTOBER_10}
+    Reminder.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(**fields)
+    Reminder.objects.create(**{**fields, "automatic": False})  # a manual one may follow
+
+
+def test_the_daily_task_sends_and_enqueues_itself_for_the_next_morning_once(plan2025, addressed, schedule, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: OCTOBER_10)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = tasks.daily_reminders.call()
+    assert sent == Reminder.objects.filter(automatic=True).count() > 0
+    waiting = DBTaskResult.objects.filter(task_path=tasks.daily_reminders.module_path, status="READY")
+    assert waiting.count() == 1
+    run_after = timezone.localtime(waiting.get().run_after)
+    assert run_after.time() == tasks.REMINDER_TIME and run_after.date() == (timezone.localtime() + timedelta(days=1)).date()
+    assert tasks.schedule_next() is False and waiting.count() == 1  # the demo's start-up enqueue adds no second chain
+
+
+def test_schedule_reminders_command_enqueues_the_first_run(db, capsys):
+    from django.core.management import call_command
+
+    call_command("schedule_reminders")
+    call_command("schedule_reminders")
+    assert DBTaskResult.objects.filter(task_path=tasks.daily_reminders.module_path).count() == 1
+    assert "既に登録されています" in capsys.readouterr().out
+
+
+# The settings page
+
+def test_the_lead_sets_the_due_day_and_automatic_reminders(client, lead_user, gunma):
+    client.force_login(lead_user)
+    url = reverse("kpi:reminder_schedule")
+    page = client.get(url).content.decode()
+    assert "提出期限（翌月の日）" in page and 'value="10"' in page
+    response = client.post(url, {"due_day": "１５", "auto_reminders": "on", "reminder_offsets": "０、３、7", "version": ""}, follow=True)
+    assert "設定を保存しました" in response.content.decode()
+    schedule = ReportingSchedule.objects.get(platform=gunma)
+    assert (schedule.due_day, schedule.auto_reminders, schedule.offsets) == (15, True, [0, 3, 7])
+    assert "翌月15日" in client.get(reverse("home") + "?fiscal_year=2025").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"due_day": "31", "reminder_offsets": "0"}, "1から28の日を入力してください。"),
+        ({"due_day": "10", "reminder_offsets": "0,x"}, "期限日からの日数（0～60）をカンマ区切りで"),
+        ({"due_day": "10", "auto_reminders": "on", "reminder_offsets": ""}, "送る日（例: 0,3）を入力してください"),
+    ],
+)
+def test_bad_settings_are_named_and_nothing_is_saved(client, lead_user, data, message):
+    client.force_login(lead_user)
+    html = client.post(reverse("kpi:reminder_schedule"), {**data, "version": ""}).content.decode()
+    assert message in html and 'aria-invalid="true"' in html
+    assert not ReportingSchedule.objects.exists()
+
+
+def test_a_stale_settings_page_is_refused(client, lead_user, schedule):
+    client.force_login(lead_user)
+    seen = schedule.version
+    schedule.due_day = 12
+    schedule.version += 1
+    schedule.save()
+    html = client.post(reverse("kpi:reminder_schedule"), {"due_day": "20", "reminder_offsets": "0", "version": str(seen)}).content.decode()
+    assert "表示した後に他の利用者が変更しました" in html
+    schedule.refresh_from_db()
+    assert schedule.due_day == 12
+
+
+@pytest.mark.parametrize("user", ["deputy_user", "bureau_staff", "observer_user"])
+def test_only_the_lead_sets_the_schedule(client, request, user):
+    client.force_login(request.getfixturevalue(user))
+    assert client.get(reverse("kpi:reminder_schedule")).status_code == 403
+    assert client.post(reverse("kpi:reminder_schedule"), {"due_day": "5", "reminder_offsets": "0"}).status_code == 403
