@@ -77,6 +77,17 @@ def edit(instance, posted_version, *, message: str | None = None):
         instance.save()
 
 
+def saved(form) -> bool:
+    """Save a versioned form (VersionedFormMixin); when it is stale, put the message on the form
+    (the page shows the input again with it) and answer False."""
+    try:
+        form.save()
+    except StaleEdit as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
 class VersionedFormMixin:
     """For a ModelForm of a versioned model: the version shown travels in a hidden `version` field.
 

@@ -33,14 +33,9 @@ def _history(platform):
 def overview(request):
     platform = _platform(request)
     form = PlatformSettingsForm(request.POST or None, instance=platform)
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except locking.StaleEdit as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "プラットフォームの設定を保存しました。")
-            return redirect("platform_settings:overview")
+    if request.method == "POST" and form.is_valid() and locking.saved(form):
+        messages.success(request, "プラットフォームの設定を保存しました。")
+        return redirect("platform_settings:overview")
     return render(request, "settings/overview.html", {
         "platform": platform, "form": form, "names": platform.names.all(), "stages": platform.stages.all(),
         "guidelines": platform.guidelines.prefetch_related("amendments"), "history": _history(platform),
