@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import tablib
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from core.spreadsheet import csv_unquote
 
@@ -32,7 +33,7 @@ class ReadError(Exception):
 class Sheet:
     dataset: tablib.Dataset
     encoding: str  # "xlsx" or the CSV encoding that read it
-    stray_rows: list[int]  # spreadsheet rows with a value right of the last heading
+    stray_cells: list[tuple[int, str]]  # (row, column letter) of the first value right of the last heading
     row_numbers: list[int]  # the spreadsheet row of each dataset row
     formulas: "Formulas"
 
@@ -71,13 +72,14 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
     if width > MAX_COLUMNS:
         raise ReadError(f"列が多すぎます（{width:,}列）。{MAX_COLUMNS}列までのファイルにしてください。テンプレートの見出しをそのまま使ってください。")
     dataset = tablib.Dataset(headers=header)
-    stray_rows, row_numbers = [], []
+    stray_cells, row_numbers = [], []
     for number, row in numbered[1:]:
         row_numbers.append(number)
         cells = list(row[:width]) + [""] * (width - len(row))
-        if any(_present(c) for c in row[width:]):
+        stray = next((index for index, c in enumerate(row[width:], start=width) if _present(c)), None)
+        if stray is not None:
             # A value right of the last heading would be silently dropped: it is reported instead.
-            stray_rows.append(number)
+            stray_cells.append((number, get_column_letter(stray + 1)))
         dataset.append([_cell(c) for c in cells])
     if not len(dataset):
         raise ReadError("見出し行だけでデータの行がありません。")
@@ -85,7 +87,7 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
     for (number, column), cached in sorted(formula_cells.items()):
         if column < width:
             (formulas.without_value if cached is None else formulas.used_results).append((number, header[column]))
-    return Sheet(dataset, encoding, stray_rows, row_numbers, formulas)
+    return Sheet(dataset, encoding, stray_cells, row_numbers, formulas)
 
 
 def _csv_rows(text: str) -> list[list[str]]:

@@ -135,7 +135,7 @@ def evaluate(kind, run, *, plan, user, content: bytes, dry_run: bool) -> Evaluat
     resource = make_resource(kind, run.platform, plan=plan, user=user, reason=f"取込（{kind.name}）: {run.original_name}")
     sheet.dataset.headers = resource.canonical_headers(sheet.dataset.headers)
     issues = resource.header_issues(sheet.dataset.headers)
-    issues += [Issue(n, "（見出しのない列）", "見出しのない列に値があります。見出しを付けるか、値を削除してください。") for n in sheet.stray_rows]
+    issues += [Issue(n, f"{letter}列（見出しなし）", "見出しのない列に値があります。見出しを付けるか、値を削除してください。") for n, letter in sheet.stray_cells]
     issues += [Issue(n, resource.canonical_headers([column])[0], FORMULA_WITHOUT_VALUE) for n, column in sheet.formulas.without_value]
     notices = _formula_notices(resource, sheet.formulas.used_results)
     if issues:

@@ -107,7 +107,7 @@ def test_unreadable_files_get_one_clear_message(lead, gunma, plan2025, content, 
 
 def test_a_value_right_of_the_last_heading_is_reported(lead, gunma, plan2025):
     run = upload(lead, "figures", csv_bytes([HEADER, [*PLACEMENTS, "2025-04", "1", "", "", "", "", "", "はみ出し"]]))
-    assert "2行目：見出しのない列に値があります。見出しを付けるか、値を削除してください。" in texts(run)
+    assert "2行目の列「K列（見出しなし）」：見出しのない列に値があります。見出しを付けるか、値を削除してください。" in texts(run)
 
 
 def test_a_locked_month_is_refused(lead, gunma, plan2025):

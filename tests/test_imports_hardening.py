@@ -257,10 +257,15 @@ def test_the_import_history_names_kinds_in_japanese(lead, plan2025):
 
 def test_every_roles_error_names_its_column(lead, gunma):
     rows = [["役割", "機能", "機関・団体", "担当区分"]] + [[f"役割{i}", "総務", "群馬労働局", "主担当"] for i in range(5)]
+    rows.append(["新しい役割", "進捗管理", "架空協会", "主担当"])
     run = upload(lead, "roles", csv_bytes(rows), fiscal_year=None)
     assert run.status == "invalid"
     assert all(issue["column"] for issue in run.issues), run.issues
-    assert any(issue["column"] == "機能" and "「総務」は選べません" in issue["message"] for issue in run.issues), run.issues
+    assert sum(issue["column"] == "機能" and "「総務」は選べません" in issue["message"] for issue in run.issues) == 5, run.issues
+    # The new role's row: only its unknown body, not Django's words about the role it would have created.
+    seventh = [(i["column"], i["message"]) for i in run.issues if i["row"] == 7]
+    assert ("機関・団体", "「架空協会」という機関・団体は登録されていません。") in seventh
+    assert not any("NULL" in message or column == "役割" for column, message in seventh), seventh
     page = lead.get(reverse("imports:run", args=[run.pk])).content.decode()
     assert "<td>－</td>" not in page and "新規" not in page
 

@@ -8,7 +8,7 @@ audit trail, including the bulk path.
 """
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
@@ -161,9 +161,23 @@ class PortalResource(resources.ModelResource):
                 except ValueError as exc:
                     errors[field.attribute] = [str(exc)]
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            # A row with a bad cell stops before the new 役割 or 区分 it names is saved; Django's
+            # 「NULL を指定できません」 for that pending object would only confuse.
+            pending = {
+                f.name for f in instance._meta.concrete_fields
+                if f.is_relation and f.name in instance._state.fields_cache and getattr(instance._state.fields_cache[f.name], "pk", 0) is None
+            }
+            errors = {k: v for k, v in exc.message_dict.items() if k not in pending or k in (import_validation_errors or {})}
+            if errors:
+                raise ValidationError(errors) from None
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._imported_from = None if new else self.snapshot(instance)
