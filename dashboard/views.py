@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kpi.confirmation import CONFIRMED, basis_for, may_choose_provisional
 from dashboard import menu
+from dashboard.checklist import checklist
 from kpi.dashboard import cached_dashboard
 from plans.goals import headline_progress
 from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
@@ -73,6 +74,8 @@ def _home_context(request, plan_id, today, basis=CONFIRMED):
         "view_key": "".join("1" if may(user, code) else "0" for code in HOME_VIEW_PERMISSIONS),
         "basis": basis,
         "may_choose_provisional": may_choose_provisional(user),
+        # Outside the shared fragments: it depends on who may set the platform up.
+        "setup_checklist": SimpleLazyObject(lambda: checklist(user, platform, plan)),
     }
     if plan is not None:
         context["categories"] = SimpleLazyObject(lambda: list(plan.categories.select_related("category")))
