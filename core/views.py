@@ -51,6 +51,7 @@ def stages(request):
             # The list is the platform's: saved whole, on the platform's version the page showed.
             with locking.edit(platform, request.POST.get("version")):
                 formset.save()
+                platform._change_reason = "ステージの一覧を保存"  # the platform's history says why its version moved
         except locking.StaleEdit as exc:
             formset._non_form_errors = formset.error_class(exc.messages)
             platform.refresh_from_db(fields=["version"])

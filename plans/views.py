@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kpi.services import plan_achievements
 from plans import progress
@@ -303,12 +303,14 @@ def _settings_plan(request, fiscal_year):
     )
 
 
+@require_safe
 @requires_any("edit_plan")
 def settings(request, fiscal_year):
     plan = _settings_plan(request, fiscal_year)
     return render(request, "plans/settings.html", {"plan": plan, "plans": request.platform.plans.all()})
 
 
+@require_safe
 @requires_any("edit_plan")
 def settings_home(request):
     """The menu's entry: the settings of the year being worked on, or starting a first plan."""
