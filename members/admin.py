@@ -15,7 +15,7 @@ class MemberCategoryAdmin(PlatformColumnAdmin, admin.ModelAdmin):
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["member_body"]
+    autocomplete_fields = ["member_body", "responsible_party"]
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -28,10 +28,11 @@ class RepresentativeInline(admin.TabularInline):
 
 @admin.register(MemberBody)
 class MemberBodyAdmin(PlatformColumnAdmin, admin.ModelAdmin):
-    list_display = ["name", "short_label", "category", "membership", "platform", "joined_on", "left_on"]
+    list_display = ["name", "parent", "short_label", "category", "membership", "platform", "joined_on", "left_on"]
     list_filter = ["platform", "membership", "category"]
     search_fields = ["name", "short_label", "organisation"]
-    list_select_related = ["category", "platform__prefecture"]
+    list_select_related = ["category", "parent", "platform__prefecture"]
+    autocomplete_fields = ["parent"]
     inlines = [RepresentativeInline]
 
 

@@ -1,28 +1,12 @@
 """Departments (部局) and group holders come in through the JSON loader and the data migration."""
 import importlib
-import json
-import shutil
 
 import pytest
 from django.apps import apps
 
 from members.models import MemberBody, RoleAssignment
 from onboarding.loader import LoadError, load_directory
-
-SAMPLE = "fixtures/sample_tochigi"
-
-
-@pytest.fixture
-def sample_dir(tmp_path, settings):
-    target = tmp_path / "pref"
-    shutil.copytree(settings.BASE_DIR / SAMPLE, target)
-    return target
-
-
-def edit(path, change):
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+from tests.test_loader import edit, sample_dir  # noqa: F401 (a fixture: the Tochigi sample in a temporary folder)
 
 
 def with_departments(data):
@@ -77,3 +61,30 @@ def test_the_migration_links_a_body_whose_organisation_is_another_body(gunma):
     industry = gunma.member_bodies.get(name="群馬県（産業経済部）")
     assert industry.parent is None and industry.organisation == "群馬県"
     assert gunma.member_bodies.members().filter(organisation="群馬県").count() == 2
+
+
+def test_a_member_list_brings_a_member_and_its_department(client, lead_user, gunma):
+    from tests.imports_helpers import confirm, csv_bytes, texts, upload
+
+    client.force_login(lead_user)
+    header = ["区分", "名称", "所属する構成員", "組織名", "部局", "工程表での略称", "参加形態", "運営主体", "参加日", "退会日", "表示順", "備考"]
+    run = upload(client, "members", csv_bytes([
+        header,
+        ["行政機関", "青森県", "", "", "", "", "構成員", "", "", "", "20", ""],
+        ["", "青森県（商工労働部）", "青森県", "", "商工労働部", "県", "構成員", "", "", "", "21", ""],
+    ]))
+    assert run.status == "previewed", texts(run)
+    confirm(client, run)
+    department = MemberBody.objects.get(platform=gunma, name="青森県（商工労働部）")
+    assert department.parent.name == "青森県" and department.category.name == "行政機関"
+    assert gunma.member_bodies.members().filter(name__startswith="青森県").count() == 1
+
+
+def test_a_department_row_naming_an_unknown_member_is_reported_under_its_column(client, lead_user, gunma):
+    from tests.imports_helpers import csv_bytes, texts, upload
+
+    client.force_login(lead_user)
+    header = ["区分", "名称", "所属する構成員", "組織名", "部局", "工程表での略称", "参加形態", "運営主体", "参加日", "退会日", "表示順", "備考"]
+    run = upload(client, "members", csv_bytes([header, ["", "某県（総務部）", "某県", "", "総務部", "", "構成員", "", "", "", "", ""]]))
+    assert any(t.startswith("2行目の列「所属する構成員」") for t in texts(run)), texts(run)
+    assert not MemberBody.objects.filter(name="某県（総務部）").exists()

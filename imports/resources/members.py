@@ -36,12 +36,15 @@ def save_new_related(instance, *attributes):
             setattr(instance, attribute, related)  # refreshes the cached id
 
 
+PARENT_COLUMN = "所属する構成員"  # a department's member; optional, files from before departments lack it
+
+
 class MemberBodyResource(PortalResource):
     key_fields = ("name",)
 
     category = Field("category", "区分", widget=None)
     name = Field("name", "名称", widget=TextWidget(required=True))
-    parent = Field("parent", "所属する構成員", widget=LookupWidget(MemberBody, "構成員", required=False))
+    parent = Field("parent", PARENT_COLUMN, widget=LookupWidget(MemberBody, "構成員", required=False))
     organisation = Field("organisation", "組織名", widget=TextWidget())
     department = Field("department", "部局", widget=TextWidget())
     short_label = Field("short_label", "工程表での略称", widget=TextWidget())
@@ -75,6 +78,15 @@ class MemberBodyResource(PortalResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         save_new_related(instance, "category")
+
+    def header_issues(self, headers):
+        # A list made before departments existed has no 所属する構成員 column: its rows are members.
+        return [i for i in super().header_issues(headers) if not (i.column == PARENT_COLUMN and i.column not in headers)]
+
+    def import_data(self, dataset, *args, **kwargs):
+        if PARENT_COLUMN not in dataset.headers and len(dataset):
+            dataset.append_col([""] * len(dataset), header=PARENT_COLUMN)
+        return super().import_data(dataset, *args, **kwargs)
 
     def after_save_instance(self, instance, row, **kwargs):
         # A department's row may name a member listed higher up in the same file.
