@@ -21,6 +21,8 @@ _PLAN_FIELDS = [
 _KPI_FIELDS = [
     "name", "group_label", "measure_type", "target_value", "target_period", "comparison", "unit", "numerator_label",
     "denominator_label", "qualitative_format", "target_text", "note", "order",
+    # the entry grid's checks (kpi/plausibility.py) carry over with the KPI
+    "min_value", "max_value", "numerator_within_denominator",
 ]
 
 

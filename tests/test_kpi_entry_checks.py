@@ -161,3 +161,38 @@ def test_history_page_reads_as_people_write_it(client, bureau_staff, bureau, kpi
     assert re.search(r"令和\d+年\d+月\d+日 \d\d:\d\d", html)
     assert '<textarea id="id_comment" name="comment"' in html  # the comment form the README promises
     assert "2(1)ア①" in html
+
+
+def test_rollover_keeps_a_kpis_bounds_and_rate_rule(plan2025, kpis):
+    from plans.rollover import copy_plan
+
+    training = kpis[TRAINING]
+    training.min_value, training.max_value, training.numerator_within_denominator = Decimal(10), Decimal(100), True
+    training.save()
+    copy_plan(plan2025, 2026)
+    copied = Kpi.objects.get(measure__section__plan__fiscal_year=2026, name=TRAINING)
+    assert (copied.min_value, copied.max_value, copied.numerator_within_denominator) == (10, 100, True)
+
+
+def test_grid_queries_stay_constant_with_last_years_plan_as_data_grows(client, bureau_staff, bureau, plan2025, kpis, django_assert_num_queries):
+    from plans.rollover import copy_plan
+
+    from tests.test_kpi_entry import GRID_QUERIES
+
+    copy_plan(plan2025, 2024)
+    client.force_login(bureau_staff)
+    # Last year's plan adds two: its KPIs and their figures.
+    with django_assert_num_queries(GRID_QUERIES + 2):
+        client.get(url(bureau))
+    old_measure = Kpi.objects.get(measure__section__plan__fiscal_year=2024, name=PLACEMENTS).measure
+    measure = kpis[PLACEMENTS].measure
+    for i in range(10):
+        for m, year in ((measure, 2025), (old_measure, 2024)):
+            kpi = Kpi.objects.create(measure=m, name=f"追加指標{i}", target_value=10, unit="件")
+            kpi.reporting_bodies.add(bureau)
+            KpiFigure.objects.bulk_create(
+                KpiFigure(kpi=kpi, member_body=bureau, month=date(year + (n < 4), n, 1), value=n) for n in range(1, 13)
+            )
+    with django_assert_num_queries(GRID_QUERIES + 2):
+        html = client.get(url(bureau)).content.decode()
+    assert "追加指標9" in html and "前年 12" in html  # last year's March beside this year's, matched by name
