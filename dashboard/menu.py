@@ -6,12 +6,14 @@ so a link is shown exactly to those the page lets in; and the home page keys its
 (dashboard/views.py `HOME_VIEW_PERMISSIONS`) by the permissions of the pages they link to, so two
 users served the same fragment see the same links.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from django.urls import resolve, reverse
 
 from core.access import may
+from kpi.reporting import reports_figures
 from core.tenancy import user_platform_id
 
 SAMPLE_YEAR = 2000  # any fiscal year: only the view behind the URL is looked up
@@ -23,6 +25,9 @@ class Page:
     url_name: str
     per_year: bool = False  # the URL takes the fiscal year being worked on
     more_args: tuple = ()  # sample values of any further URL arguments (a page that is not in a menu)
+    # A data condition besides the view's permissions: (user, fiscal year) → whether the user has
+    # anything to do there with their data (実績入力 for a body that reports no KPI is a dead end).
+    has_data: Callable[[object, int | None], bool] | None = None
 
     @property
     def permissions(self) -> tuple[str, ...]:
@@ -60,7 +65,7 @@ def _rule(url_name: str, args: tuple) -> tuple[tuple[str, ...], str, bool]:
 MAIN_MENU = (
     Page("ホーム", "home"),
     Page("工程表", "plans:roadmap", per_year=True),
-    Page("実績入力", "kpi:entry", per_year=True),
+    Page("実績入力", "kpi:entry", per_year=True, has_data=reports_figures),
     Page("実績の承認", "kpi:approvals", per_year=True),
     Page("担当の取組", "plans:my_tasks", per_year=True),
     Page("進捗報告の確認", "plans:consolidation", per_year=True),
@@ -118,4 +123,5 @@ def links(pages, user, *, fiscal_year=None, current_view: str = "") -> list[Link
         Link(page.label, page.url(fiscal_year), page.url_name == current_view)
         for page in pages
         if (fiscal_year is not None or not page.per_year) and page.allows(user)
+        and (page.has_data is None or page.has_data(user, fiscal_year))
     ]

@@ -116,7 +116,7 @@ def send_reminders(request, fiscal_year):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(home_url)
-    label = wareki_month(month)
+    label = wareki_month(month) if month else "期限を過ぎた月"
     if result.sent_count:
         messages.success(request, f"{result.sent_count}機関に督促を送信しました（{label}）。")
     if result.unreachable:

@@ -9,7 +9,6 @@ from datetime import date
 
 from django.db import models
 
-from kpi.models import ReportingSchedule
 from core.wareki import wareki_date
 
 
@@ -61,7 +60,3 @@ def due_state(month: date, *, today: date, outstanding: bool, due_day: int) -> D
     else:
         state = DueState.OVERDUE if today > due_on else DueState.OPEN
     return Due(state, due_on)
-
-
-def due_day_for(platform_id) -> int:
-    return ReportingSchedule.for_platform(platform_id).due_day

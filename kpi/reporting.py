@@ -10,9 +10,10 @@ from datetime import date
 from django.db import models
 from django.db.models import F, Q
 
-from kpi.deadlines import Due, due_day_for, due_state
-from kpi.models import FigureSubmission, KpiFigure
+from kpi.deadlines import Due, due_state
+from kpi.models import FigureSubmission, Kpi, KpiFigure, ReportingSchedule
 from members.models import MemberBody
+from core import freshness
 from core.fiscal import fiscal_months, months_ended
 
 
@@ -63,7 +64,7 @@ class ReportingMatrix:
     months: list[date]
     rows: list[ReportingRow]
     months_due: int
-    due_day: int | None = None  # 翌月N日, when the cells carry their due dates
+    schedule: ReportingSchedule | None = None  # the platform's due day and reminders, when the cells carry their due dates
 
     def month_rate(self, index: int) -> float | None:
         """Share of bodies that submitted month `index` (0 = April); None before it is due."""
@@ -96,6 +97,18 @@ def reporting_bodies(plan):
     )
 
 
+def reports_figures(user, fiscal_year) -> bool:
+    """Whether the user's body enters any KPI of the year's plan (the menu shows 実績入力 only then).
+    Kept until the data changes (core.freshness), as it is asked on every page."""
+    body_id = getattr(user, "member_body_id", None)
+    if not body_id or fiscal_year is None:
+        return False
+    return freshness.cached(
+        "reports-figures", (body_id, fiscal_year),
+        lambda: Kpi.objects.filter(reporting_bodies=body_id, measure__section__plan__fiscal_year=fiscal_year).exists(),
+    )
+
+
 def state_of(month_index: int, months_due: int, has_figures: bool, submission: FigureSubmission | None) -> str:
     """The state of one body-month; `month_index` counts from 0 = April."""
     if submission is not None and submission.status != FigureSubmission.Status.DRAFT:
@@ -112,11 +125,11 @@ def state_of(month_index: int, months_due: int, has_figures: bool, submission: F
 def reporting_matrix(plan, as_of: date, bodies=None, *, with_due: bool = False) -> ReportingMatrix:
     """Body × month states for a plan as of a date, in three queries (bodies, submissions, figures);
     `with_due` puts each cell against the platform's due date (one query more)."""
-    due_days = {plan.pk: due_day_for(plan.platform_id)} if with_due else None
-    return reporting_matrices([plan], as_of, None if bodies is None else {plan.pk: list(bodies)}, due_days)[plan.pk]
+    schedules = {plan.pk: ReportingSchedule.for_platform(plan.platform_id)} if with_due else None
+    return reporting_matrices([plan], as_of, None if bodies is None else {plan.pk: list(bodies)}, schedules)[plan.pk]
 
 
-def reporting_matrices(plans, as_of: date, bodies_by_plan=None, due_days=None) -> dict[int, ReportingMatrix]:
+def reporting_matrices(plans, as_of: date, bodies_by_plan=None, schedules=None) -> dict[int, ReportingMatrix]:
     """The matrices of several plans (the national view) in the same three queries as one plan's."""
     plans = list(plans)
     if bodies_by_plan is None:
@@ -150,6 +163,7 @@ def reporting_matrices(plans, as_of: date, bodies_by_plan=None, due_days=None) -
     for plan in plans:
         months = fiscal_months(plan.fiscal_year)
         due = months_ended(plan.fiscal_year, as_of)
+        schedule = (schedules or {}).get(plan.pk)
         rows = []
         for body in bodies_by_plan.get(plan.pk, []):
             row = ReportingRow(body)
@@ -157,9 +171,9 @@ def reporting_matrices(plans, as_of: date, bodies_by_plan=None, due_days=None) -
                 submission = submissions.get((plan.pk, body.pk, month))
                 state = state_of(index, due, (plan.pk, body.pk, month) in entered, submission)
                 deadline = None
-                if due_days and plan.pk in due_days:
-                    deadline = due_state(month, today=as_of, outstanding=state in OUTSTANDING, due_day=due_days[plan.pk])
+                if schedule is not None:
+                    deadline = due_state(month, today=as_of, outstanding=state in OUTSTANDING, due_day=schedule.due_day)
                 row.cells.append(ReportingCell(body, month, state, submission, deadline))
             rows.append(row)
-        matrices[plan.pk] = ReportingMatrix(months=months, rows=rows, months_due=due, due_day=(due_days or {}).get(plan.pk))
+        matrices[plan.pk] = ReportingMatrix(months=months, rows=rows, months_due=due, schedule=schedule)
     return matrices

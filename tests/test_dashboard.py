@@ -157,7 +157,9 @@ def test_member_staff_see_their_own_row_outstanding_months_and_tasks(client, bur
     assert '<tr class="own">\n        <th scope="row">群馬労働局 <small>（自機関）</small>' in html
     own = html[html.index("群馬労働局の未提出の月"):]
     own = own[: own.index("</section>")]
-    assert "4月" not in own and "5月" in own and "3月" in own
+    assert "<li>4月 " not in own and "<li>5月 " in own and "<li>3月 " in own
+    # Each owed month with its due date (翌月10日 by default), past it here.
+    assert "期限超過（令和7年6月10日）" in own
     assert reverse("kpi:entry", args=[2025]) in own
     tasks = html[html.index("担当の取組"):]
     assert "群馬労働局が実施主体の取組" in tasks and reverse("plans:my_tasks", args=[2025]) in tasks
@@ -191,7 +193,9 @@ def test_lead_sees_approvals_waiting_and_the_reminder_form(client, lead_user, pl
     assert "<strong>2</strong>件" in approvals[:200] and reverse("kpi:approvals", args=[2025]) in approvals
     form = html[html.index(f'action="{reverse("send_reminders", args=[2025])}"'):]
     form = form[: form.index("</form>")]
-    assert '<option value="2026-03" selected>2026年3月</option>' in form and '<option value="2025-04"' in form
+    # Every overdue month of each body in one mail comes first; a single month can still be chosen.
+    assert '<option value="overdue">期限を過ぎた全ての月（機関ごとに1通）</option><option value="2025-04">' in form
+    assert '<option value="2026-03">2026年3月</option>' in form
     assert 'name="bodies"' in form and "群馬県（健康福祉部）" in form
     assert "（未提出：5月・6月" in form  # the bureau owes May onwards (April is submitted)
 

@@ -155,7 +155,7 @@ def test_history_page_shows_each_change_and_takes_a_comment(client, bureau_staff
 # Session, user, the user's body, platform (+ names, stages), roles, navigation plan, plan, body,
 # KPIs, figures, the body list, submissions, entered months and the request's savepoint pair;
 # for the plausibility benchmarks: the platform's rules, last year's plan, and which KPIs the body reports alone.
-GRID_QUERIES = 19
+GRID_QUERIES = 20  # with the menu's check that the body reports a KPI (実績入力)
 
 
 def test_grid_query_count_is_pinned_and_constant_with_tenfold_data(client, bureau_staff, bureau, plan2025, kpis, django_assert_num_queries):

@@ -35,7 +35,7 @@ def test_the_page_shows_the_matrix_in_constant_queries(client, deputy_user, gunm
     client.force_login(deputy_user)
     url = reverse("municipal_pf:overview")
     client.get(url)
-    with django_assert_num_queries(16) as first:
+    with django_assert_num_queries(17) as first:
         page = client.get(url).content.decode()
     assert "35市町村のうち、設置済 1・準備中 0・未設置 34" in page and "×" in page and "○" in page
     for name in ("高崎市", "桐生市", "伊勢崎市"):

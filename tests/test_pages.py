@@ -106,9 +106,9 @@ def test_user_without_body_sees_explanation(client, db):
 # Counts for the lead secretariat include loading their second-factor device (django-otp).
 # The home page reads without a transaction; with the production cache (real_cache) the session
 # is read from the cache, and after a change to the data (data_changed) everything else is computed again.
-HOME_QUERIES = 25  # 4 of them the plan's numeric goals: goals, components, their reporting bodies, counted figures; 1 the setup checklist (dashboard/checklist.py)
+HOME_QUERIES = 27  # 4 of them the plan's numeric goals: goals, components, their reporting bodies, counted figures; 1 the setup checklist (dashboard/checklist.py); 1 the due day (kpi.ReportingSchedule), 1 the menu's 実績入力 check
 HOME_QUERIES_CACHED = 1  # their second-factor device: the user and the page come from the cache
-ROADMAP_QUERIES = 25  # + the 確定 cut-off the page states (kpi.confirmation.confirmed_through)
+ROADMAP_QUERIES = 26  # + the 確定 cut-off the page states (kpi.confirmation.confirmed_through); + whether the body reports a KPI (the menu's 実績入力)
 
 
 def test_home_query_count_is_pinned(client, lead, real_cache, django_assert_num_queries):

@@ -170,8 +170,8 @@ def test_roadmap_shows_achievement_and_latest_status_and_filters(client, deputy_
     assert "市町村PF" in by_category and kpi.name not in by_category
 
 
-MY_TASKS_QUERIES = 19
-CONSOLIDATION_QUERIES = 22  # the lead's, with their second-factor device
+MY_TASKS_QUERIES = 20  # + whether the body reports a KPI (the menu's 実績入力)
+CONSOLIDATION_QUERIES = 23  # the lead's, with their second-factor device and the menu's 実績入力 check
 
 
 def test_progress_pages_keep_their_query_counts_with_tenfold_reports(
