@@ -17,6 +17,7 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,11 @@ def fault_page(template: str, status: int, context=None) -> HttpResponse:
     except Exception:
         logger.exception("fault page %s could not be rendered", template)
         content = f'<!DOCTYPE html><html lang="ja"><meta charset="utf-8"><title>{PLAIN[status]}</title><p>{PLAIN[status]}</p></html>'
-    return HttpResponse(content, status=status)
+    response = HttpResponse(content, status=status)
+    # Never kept by a browser or proxy; and core.headers need not load the user (the database
+    # may be what failed) to decide that.
+    add_never_cache_headers(response)
+    return response
 
 
 def database_unavailable() -> HttpResponse:

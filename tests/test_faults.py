@@ -138,7 +138,7 @@ def worker(env):
 def test_a_worker_killed_mid_export_leaves_a_failed_job_that_can_be_made_again(gunma, plan2025, lead_user, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     s = connection.settings_dict
-    env = {**os.environ, "PORTAL_ENV": "test", "MEDIA_ROOT": str(tmp_path), "SECRET_KEY": "test-only",
+    env = {**os.environ, "PORTAL_ENV": "test", "MEDIA_ROOT": str(tmp_path), "SECRET_KEY": "test-only", "EXPORT_JOB_HEARTBEAT": "0.2",
            "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"}
     client = Client()
     client.force_login(lead_user)
@@ -147,20 +147,21 @@ def test_a_worker_killed_mid_export_leaves_a_failed_job_that_can_be_made_again(g
 
     process = worker(env)
     deadline = time.monotonic() + 60
-    while ExportJob.objects.get(pk=job.pk).status != "running":
-        assert process.poll() is None and time.monotonic() < deadline, "the worker never started the export"
+    while (running := ExportJob.objects.get(pk=job.pk)).status != "running" or running.heartbeat_at == running.started_at:
+        assert process.poll() is None and time.monotonic() < deadline, "the worker never started the export or never beat"
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)  # mid-render: the packet takes over a second
     process.wait(timeout=30)
     job.refresh_from_db()
     assert job.status == "running" and not job.file
 
-    settings.EXPORT_JOB_TIMEOUT = 0  # as if the timeout had passed
+    # Noticed once the heartbeat is older than EXPORT_JOB_DEAD_AFTER (60 s; 2 s here), long before EXPORT_JOB_TIMEOUT.
+    settings.EXPORT_JOB_DEAD_AFTER = 2
+    time.sleep(2.5)
     page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
     assert "失敗" in page and "作成中に処理が中断されました" in page and "もう一度作成する" in page
     assert ExportJob.objects.get(pk=job.pk).status == "failed"
 
-    settings.EXPORT_JOB_TIMEOUT = 600
     retried = client.post(reverse("exports:retry", args=[job.pk]))
     again = ExportJob.objects.get(pk=retried.url.rstrip("/").split("/")[-1])
     assert again.pk != job.pk and again.options == job.options

@@ -46,6 +46,7 @@ def test_a_signed_in_user_gets_the_japanese_503_when_the_middleware_cannot_load_
     assert response.status_code == 503, page[:300]
     assert "一時的に利用できません" in page and "保存されていません" in page and "Server Error" not in page
     assert f'href="{reverse("login")}"' in page
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_any_other_error_is_a_japanese_500_page(lead_user, monkeypatch):
