@@ -445,6 +445,10 @@ def _load_kpi(context, measure, item, order, where):
         qualitative_format=item.get("qualitative_format", ""),
         target_text=item.get("target_text", ""),
         note=item.get("note", ""),
+        # the entry grid's checks (kpi/plausibility.py): bounds that ask for an explanation, and rates that cannot pass 100 %
+        min_value=_decimal(item.get("min_value"), f"{where}.min_value"),
+        max_value=_decimal(item.get("max_value"), f"{where}.max_value"),
+        numerator_within_denominator=item.get("numerator_within_denominator", False) is True,
         order=order,
     )
     _validated(kpi, where, exclude=["parent"])

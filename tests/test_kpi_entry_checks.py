@@ -196,3 +196,21 @@ def test_grid_queries_stay_constant_with_last_years_plan_as_data_grows(client, b
     with django_assert_num_queries(GRID_QUERIES + 2):
         html = client.get(url(bureau)).content.decode()
     assert "追加指標9" in html and "前年 12" in html  # last year's March beside this year's, matched by name
+
+
+def test_a_platforms_json_sets_a_kpis_bounds_and_rate_rule(tmp_path, settings, db):
+    import json
+    import shutil
+
+    from onboarding.loader import load_directory
+
+    target = tmp_path / "pref"
+    shutil.copytree(settings.BASE_DIR / "fixtures/sample_tochigi", target)
+    path = target / "plan_2025.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    item = data["sections"][0]["measures"][0]["kpis"][0]
+    item.update(min_value=5, max_value="2500")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    plan = load_directory(target).plans[0]
+    kpi = Kpi.objects.get(measure__section__plan=plan, name=item["name"])
+    assert (kpi.min_value, kpi.max_value, kpi.numerator_within_denominator) == (5, 2500, False)
