@@ -82,28 +82,27 @@ def _force_login_completes_the_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
-# One signed-in person per kind of user of Gunma's platform (and one of another platform).
-# Bodies: 群馬労働局 and 群馬県（産業経済部） enter KPI figures; ハローワーク is responsible for
-# measures (through 労働局 and 全機関・団体) but enters no figures; 連合群馬 is responsible only
-# through 全機関・団体.
-def _gunma_user(username, body_name, role_code):
+# One signed-in person per kind of user of Gunma's platform (tests/factories.py GUNMA_USERS; the
+# permission matrix makes the same people once per module), and one of another platform.
+def _gunma_user(fixture_name):
     @pytest.fixture
     def fixture(gunma):
-        from tests.factories import make_user
+        from tests.factories import GUNMA_USERS, make_user
 
+        username, body_name, role_code = GUNMA_USERS[fixture_name]
         return make_user(gunma, username=username, body_name=body_name, role_code=role_code)
 
     return fixture
 
 
-lead_user = _gunma_user("lead", "群馬労働局", "lead_secretariat")
-bureau_staff = _gunma_user("bureau", "群馬労働局", "member_staff")
-deputy_user = _gunma_user("deputy", "群馬県（産業経済部）", "deputy_secretariat")
-welfare_user = _gunma_user("welfare", "群馬県（健康福祉部）", "municipal_liaison")
-hw_user = _gunma_user("hw", "ハローワーク", "member_staff")
-rengo_user = _gunma_user("rengo", "日本労働組合総連合会群馬県連合会", "member_staff")
-chair_user = _gunma_user("chair", "群馬労働局", "chair")
-observer_user = _gunma_user("observer", "（株）上毛新聞社", "observer")
+lead_user = _gunma_user("lead_user")
+bureau_staff = _gunma_user("bureau_staff")
+deputy_user = _gunma_user("deputy_user")
+welfare_user = _gunma_user("welfare_user")
+hw_user = _gunma_user("hw_user")
+rengo_user = _gunma_user("rengo_user")
+chair_user = _gunma_user("chair_user")
+observer_user = _gunma_user("observer_user")
 
 
 # The two bodies that enter most of Gunma's figures.

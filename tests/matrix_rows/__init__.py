@@ -58,6 +58,9 @@ draft (ハローワーク's draft report), proposal (経営者協会's), job (th
 meeting (No. 1 of 2025), municipal_report (a report of world's municipal platform; its
 `.municipal_platform`), import_run (the lead's members import).
 Rows run in one transaction per test, so a POST row's changes don't reach the next row.
+
+Test ids start with the module's name: run your own rows with
+`pytest tests/test_permission_matrix.py -k "<yourname> or every_url"`.
 """
 import importlib
 import pkgutil
@@ -68,5 +71,7 @@ def all_rows():
     rows = []
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module.name != "base":
-            rows += getattr(importlib.import_module(f"{__name__}.{module.name}"), "ROWS", [])
+            for row in getattr(importlib.import_module(f"{__name__}.{module.name}"), "ROWS", []):
+                row.area = module.name
+                rows.append(row)
     return rows

@@ -23,6 +23,7 @@ class Row:
     responsible: str = ""  # fixture name of the responsible body's staff (the "responsible" kind)
     method: str = "get"  # "get" or "post"
     data: callable = field(default=no_data)  # world → POST data
+    area: str = ""  # the module the row is in (set when collected): test ids start with it, for `-k <area>`
 
 
 def statuses(anonymous, other_platform, unrelated, responsible, deputy, lead, chair, observer, *, welfare, municipal, national, admin):
