@@ -115,3 +115,27 @@ def test_the_menus_entry_opens_the_working_years_settings_or_starts_a_first_plan
     assert lead.get(reverse("plans:settings_home")).url == reverse("plans:settings_new")
     home = lead.get(reverse("home")).content.decode()
     assert reverse("plans:settings_home") in home and reverse("platform_settings:overview") in home
+
+
+def test_the_settings_pages_query_the_same_however_many_rows(lead, gunma, plan2025, django_assert_num_queries, django_assert_max_num_queries):
+    from core.models import Guideline, Stage
+    from plans.models import PlanCategory, ReportingPeriod, SupportCategory
+
+    pages = [reverse("plans:settings", args=[2025]), reverse("platform_settings:overview")]
+    counts = []
+    for url in pages:
+        lead.get(url)
+        with django_assert_max_num_queries(1000) as captured:
+            lead.get(url)
+        counts.append(len(captured.captured_queries))
+    for n in range(4, 7):
+        category = SupportCategory.objects.create(platform=gunma, number=n, name=f"類型{n}")
+        PlanCategory.objects.create(plan=plan2025, category=category, title=f"類型{n}", goal="目標")
+        ReportingPeriod.objects.create(plan=plan2025, name=f"期間{n}", starts_on=date(2025, n, 1), ends_on=date(2025, n, 28))
+        Stage.objects.create(platform=gunma, name=f"ステージ{n}", from_fiscal_year=2030 + n)
+        guideline = Guideline.objects.create(platform=gunma, title=f"要領{n}", enacted_on=date(2020, n, 1))
+        guideline.amendments.create(amended_on=date(2021, n, 1))
+    for url, count in zip(pages, counts):
+        with django_assert_num_queries(count):
+            lead.get(url)
+    assert counts == [20, 20]  # pinned: a page that starts querying per row fails above
