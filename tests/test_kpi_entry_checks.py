@@ -5,11 +5,11 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 from kpi.entry import cell_name
 from kpi.models import Kpi, KpiFigure, PlausibilityRule
+from tests.test_kpi_entry import field, kpis, stored, url  # noqa: F401 (kpis is a fixture)
 
 APRIL, MAY = date(2025, 4, 1), date(2025, 5, 1)
 PLACEMENTS, REFERRALS = "ハローワークにおける紹介就職件数", "ハローワークにおける紹介件数"
@@ -18,31 +18,14 @@ TRAINING = "公的職業訓練定員充足率（求職者支援訓練）"  # 受
 TRIAL = "トライアル雇用助成金支給実績"
 
 
-@pytest.fixture
-def kpis(plan2025):
-    return {k.name: k for k in Kpi.objects.filter(measure__section__plan=plan2025)}
-
-
-def url(body):
-    return reverse("kpi:entry_body", args=[2025, body.pk])
-
-
-def field(kpi, month=APRIL, part="value"):
-    return f"{cell_name(kpi.pk, month)}_{part}"
-
-
 def posted(*cells, **extra):
-    """Form data for (kpi, month, {part: text}) cells, each with an empty version (a new figure)."""
+    """Form data for (kpi, month, {part: text}) cells, each with the version the page would carry."""
     data = {}
     for kpi, month, parts in cells:
-        data[f"{cell_name(kpi.pk, month)}_v"] = str(KpiFigure.objects.filter(kpi=kpi, month=month).values_list("version", flat=True).first() or "")
+        data[f"{cell_name(kpi.pk, month)}_v"] = str(getattr(KpiFigure.objects.filter(kpi=kpi, month=month).first(), "version", ""))
         for part, text in parts.items():
             data[field(kpi, month, part)] = text
     return {**data, **extra}
-
-
-def stored(kpi, body, month=APRIL):
-    return KpiFigure.objects.filter(kpi=kpi, member_body=body, month=month).first()
 
 
 def described(html, input_id):
@@ -178,7 +161,6 @@ def test_grid_queries_stay_constant_with_last_years_plan_as_data_grows(client, b
     from plans.rollover import copy_plan
 
     from tests.test_kpi_entry import GRID_QUERIES
-
     copy_plan(plan2025, 2024)
     client.force_login(bureau_staff)
     # Last year's plan adds two: its KPIs and their figures.
