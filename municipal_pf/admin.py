@@ -6,9 +6,10 @@ from core.admin_forms import PlatformColumnAdmin
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "district", "prefecture"]
+    list_display = ["code", "name", "reading", "kind", "district", "prefecture"]
     list_filter = ["prefecture", "kind"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "reading", "code"]
+    list_select_related = ["prefecture"]
 
 
 @admin.register(NetworkPartnerType)
