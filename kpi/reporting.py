@@ -103,10 +103,13 @@ def reports_figures(user, fiscal_year) -> bool:
     body_id = getattr(user, "member_body_id", None)
     if not body_id or fiscal_year is None:
         return False
-    return freshness.cached(
-        "reports-figures", (body_id, fiscal_year),
-        lambda: Kpi.objects.filter(reporting_bodies=body_id, measure__section__plan__fiscal_year=fiscal_year).exists(),
-    )
+    known = user.__dict__.setdefault("_reports_figures", {})  # asked again within the request (menu and page)
+    if fiscal_year not in known:
+        known[fiscal_year] = freshness.cached(
+            "reports-figures", (body_id, fiscal_year),
+            lambda: Kpi.objects.filter(reporting_bodies=body_id, measure__section__plan__fiscal_year=fiscal_year).exists(),
+        )
+    return known[fiscal_year]
 
 
 def state_of(month_index: int, months_due: int, has_figures: bool, submission: FigureSubmission | None) -> str:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from kpi.reporting import reporting_matrix, reports_figures
 from kpi.services import plan_achievements
 from plans import progress
 from kpi.choices import MeasureType
@@ -119,7 +120,14 @@ def my_tasks(request, fiscal_year):
     for measure in measures:
         measure.kpi_lines = [(kpi, achievements[kpi.pk]) for kpi in measure.kpis.all()]
         measure.period_reports = [(period, reports.get((measure.pk, period.pk))) for period in periods]
-    return render(request, "plans/my_tasks.html", {"plan": plan, "body": body, "measures": measures, "periods": periods})
+    # The body's own months still owed, against their due dates (kpi/deadlines.py), when it reports any KPI.
+    owed = []
+    if reports_figures(request.user, plan.fiscal_year):
+        matrix = reporting_matrix(plan, timezone.localdate(), bodies=[body], with_due=True)
+        owed = [cell for cell in matrix.rows[0].cells if cell.is_outstanding]
+    return render(
+        request, "plans/my_tasks.html", {"plan": plan, "body": body, "measures": measures, "periods": periods, "owed_months": owed}
+    )
 
 
 @requires_any("report_own_progress")

@@ -322,3 +322,13 @@ def test_only_the_lead_sets_the_schedule(client, request, user):
     client.force_login(request.getfixturevalue(user))
     assert client.get(reverse("kpi:reminder_schedule")).status_code == 403
     assert client.post(reverse("kpi:reminder_schedule"), {"due_day": "5", "reminder_offsets": "0"}).status_code == 403
+
+
+def test_my_tasks_lists_the_bodys_owed_months_with_their_due_dates(client, plan2025, bureau_staff, hw_user):
+    FigureSubmission.objects.create(plan=plan2025, member_body=bureau_staff.member_body, month=date(2025, 4, 1), status="approved")
+    client.force_login(bureau_staff)
+    html = client.get(reverse("plans:my_tasks", args=[2025])).content.decode()
+    owed = html[html.index('id="owed-heading"'):html.index("</section>", html.index('id="owed-heading"'))]
+    assert "<li>4月 " not in owed and "<li>5月 " in owed and "期限超過（令和7年6月10日）" in owed
+    client.force_login(hw_user)  # ハローワーク reports no KPI: nothing owed, no entry link
+    assert "未提出の月次実績" not in client.get(reverse("plans:my_tasks", args=[2025])).content.decode()
