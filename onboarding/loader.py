@@ -140,10 +140,13 @@ def load_platform(data: dict) -> Platform:
     _load_history(platform, data)
     categories, bodies = _load_members(platform, data)
     if chair := data.get("chair"):
-        platform.chair_body = _lookup(bodies, chair["body"], "chair.body", "機関・団体") if chair.get("body") else None
-        platform.chair_title = chair.get("title", "")
-        _validated(platform, "chair")
-        platform.save(update_fields=["chair_body", "chair_title"])
+        chair_body = _lookup(bodies, chair["body"], "chair.body", "機関・団体") if chair.get("body") else None
+        chair_title = chair.get("title", "")
+        # The platform is audited now: saving an unchanged chair would add a history row per load.
+        if (platform.chair_body_id, platform.chair_title) != (getattr(chair_body, "pk", None), chair_title):
+            platform.chair_body, platform.chair_title = chair_body, chair_title
+            _validated(platform, "chair")
+            platform.save(update_fields=["chair_body", "chair_title"])
     parties = _load_parties(platform, data, categories, bodies)
     _load_roles(platform, data, bodies, parties)
     for i, item in enumerate(data.get("support_categories", [])):
