@@ -318,7 +318,7 @@ def test_a_stale_settings_page_is_refused(client, lead_user, schedule):
 
 
 @pytest.mark.parametrize("user", ["deputy_user", "bureau_staff", "observer_user"])
-def test_only_the_lead_sets_the_schedule(client, request, user):
+def test_only_the_lead_sets_the_schedule(client, request, gunma, user):
     client.force_login(request.getfixturevalue(user))
     assert client.get(reverse("kpi:reminder_schedule")).status_code == 403
     assert client.post(reverse("kpi:reminder_schedule"), {"due_day": "5", "reminder_offsets": "0"}).status_code == 403
