@@ -188,6 +188,7 @@ class MonthColumn:
     submission: FigureSubmission | None
     lock_reason: str
     can_submit: bool
+    due: object = None  # kpi.deadlines.Due: the month's due date and whether it is late
 
     @property
     def caption(self) -> str:
@@ -248,12 +249,12 @@ def build_grid(plan, body, *, as_of: date, editable: bool) -> EntryGrid:
         (f.kpi_id, f.month): f
         for f in KpiFigure.objects.filter(kpi__in=kpis, member_body=body).select_related("updated_by")
     }
-    matrix = reporting_matrix(plan, as_of, bodies=[body])
+    matrix = reporting_matrix(plan, as_of, bodies=[body], with_due=True)
     columns = []
     for cell in matrix.rows[0].cells:
         reason = cell.submission.lock_reason if cell.submission is not None else ""
         can_submit = editable and not reason and cell.state in (ReportingState.ENTERED, ReportingState.RETURNED, ReportingState.MISSING)
-        columns.append(MonthColumn(cell.month, cell.state, cell.submission, reason, can_submit))
+        columns.append(MonthColumn(cell.month, cell.state, cell.submission, reason, can_submit, cell.due))
     locked = {c.month for c in columns if c.lock_reason}
     rows = [
         Row(kpi, [Cell(kpi, month, figures.get((kpi.pk, month)), month in locked or not editable) for month in fiscal_months(plan.fiscal_year)])

@@ -154,8 +154,9 @@ def test_history_page_shows_each_change_and_takes_a_comment(client, bureau_staff
 
 # Session, user, the user's body, platform (+ names, stages), roles, navigation plan, plan, body,
 # KPIs, figures, the body list, submissions, entered months and the request's savepoint pair;
-# for the plausibility benchmarks: the platform's rules, last year's plan, and which KPIs the body reports alone.
-GRID_QUERIES = 20  # with the menu's check that the body reports a KPI (実績入力)
+# for the plausibility benchmarks: the platform's rules, last year's plan, and which KPIs the body reports alone;
+# the platform's due day (提出期限).
+GRID_QUERIES = 21  # with the menu's check that the body reports a KPI (実績入力)
 
 
 def test_grid_query_count_is_pinned_and_constant_with_tenfold_data(client, bureau_staff, bureau, plan2025, kpis, django_assert_num_queries):
@@ -170,3 +171,17 @@ def test_grid_query_count_is_pinned_and_constant_with_tenfold_data(client, burea
     with django_assert_num_queries(GRID_QUERIES):
         response = client.get(url(bureau))
     assert "追加指標19" in response.content.decode()
+
+
+def test_the_grid_shows_each_months_due_date_and_marks_late_months(client, bureau_staff, bureau, plan2025, gunma):
+    from kpi.models import FigureSubmission, ReportingSchedule
+
+    ReportingSchedule.objects.update_or_create(platform=gunma, defaults={"due_day": 15})
+    FigureSubmission.objects.create(plan=plan2025, member_body=bureau, month=date(2025, 4, 1), status="submitted")
+    client.force_login(bureau_staff)
+    html = client.get(url(bureau)).content.decode()
+    months = html[html.index('id="months-heading"'):]
+    # FY2025 has ended: April is submitted (nothing owed), May was owed by 令和7年6月15日 and is late.
+    april, may = months[months.index(">4月<"):months.index(">5月<")], months[months.index(">5月<"):months.index(">6月<")]
+    assert "期限超過" not in april
+    assert "期限超過（令和7年6月15日）" in may
