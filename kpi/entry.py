@@ -459,13 +459,15 @@ def _check_warnings(grid: EntryGrid, change: Change) -> None:
 
 
 def _write(plan, body, changes: list[Change], grid, user) -> tuple[int, int]:
+    # A month may have been submitted or approved since the page was loaded. Submissions are locked
+    # before figures, in pk order, as the figures import and submit／approve lock them: the same
+    # order everywhere, so a grid save and an import of the same body cannot deadlock.
+    locked_now = {
+        s.month: s for s in FigureSubmission.objects.select_for_update().filter(plan=plan, member_body=body).order_by("pk") if s.is_locked
+    }
     current = {
         (f.kpi_id, f.month): f
         for f in KpiFigure.objects.select_for_update(of=("self",)).filter(kpi__measure__section__plan=plan, member_body=body).select_related("updated_by")
-    }
-    # A month may have been submitted or approved since the page was loaded.
-    locked_now = {
-        s.month: s for s in FigureSubmission.objects.select_for_update().filter(plan=plan, member_body=body) if s.is_locked
     }
     for change in changes:
         cell = change.cell
