@@ -23,7 +23,7 @@ def test_upload_preview_and_confirm_an_import(page, gunma, plan2025, tmp_path):
     good.write_bytes(csv_bytes([HEADER, [*ROW, "2025-04", "１，５３８", "", "", "", "", ""], [*ROW, "2025-05", "1600", "", "", "", "", ""]], "cp932"))
 
     log_in(page, "lead-importer")
-    page.get_by_role("link", name="データの取込").click()
+    page.get_by_role("link", name="データの取込", exact=True).click()
     section = page.get_by_role("region", name="ＫＰＩ月次実績")
     section.get_by_label("ファイル").set_input_files(str(bad))
     section.get_by_role("button", name="アップロードして確認").click()
