@@ -71,14 +71,9 @@ def meeting_edit(request, pk):
     if refused := _refuse_if_closed(request, meeting):
         return refused
     form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except locking.StaleEdit as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "保存しました。")
-            return redirect("meetings:detail", meeting.pk)
+    if request.method == "POST" and form.is_valid() and locking.saved(form):
+        messages.success(request, "保存しました。")
+        return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/edit.html", {"form": form, "meeting": meeting, "plan": meeting.plan})
 
 

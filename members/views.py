@@ -37,12 +37,9 @@ def _body(request, pk, **filters) -> MemberBody:
 def _save(request, form, template, context, *, done: str):
     """Save a versioned form; a stale page keeps its input and says why (status 409)."""
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = form.save()
-        except locking.StaleEdit as exc:
-            form.add_error(None, exc)
+        if not locking.saved(form):
             return render(request, template, {**context, "form": form}, status=409)
-        messages.success(request, done.format(saved))
+        messages.success(request, done.format(form.instance))
         return None
     return render(request, template, {**context, "form": form}, status=400 if request.method == "POST" else 200)
 
