@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 STALE = "他の利用者が先に保存しました。何も保存していません。入力内容は残しています。最新の内容を確かめてから、もう一度保存してください。"
 
@@ -77,13 +77,23 @@ def edit(instance, posted_version, *, message: str | None = None):
         instance.save()
 
 
-def saved(form) -> bool:
+def saved(form, *, first_save_race: bool = False) -> bool:
     """Save a versioned form (VersionedFormMixin); when it is stale, put the message on the form
-    (the page shows the input again with it) and answer False."""
+    (the page shows the input again with it) and answer False.
+
+    `first_save_race`: the model allows one row per parent (a one-to-one or a unique constraint),
+    so of two first saves at once the constraint lets one in; the other is told what a stale save
+    is told (the model's `stale_message`), not shown a server error.
+    """
     try:
         form.save()
     except StaleEdit as exc:
         form.add_error(None, exc)
+        return False
+    except IntegrityError:
+        if not first_save_race:
+            raise
+        form.add_error(None, StaleEdit(getattr(form.instance, "stale_message", STALE)))
         return False
     return True
 

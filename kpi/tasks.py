@@ -48,6 +48,13 @@ def next_run(after: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localtime(after).date(), REMINDER_TIME))
 
 
+def schedule_from_settings() -> bool:
+    """When the secretariat turns reminders on: the next REMINDER_TIME still to come, so that a
+    save in the afternoon sends nothing before the next morning (a deployment catches up at once)."""
+    now = timezone.localtime()
+    return schedule_next(now if now < next_run(now) else now + timedelta(days=1))
+
+
 def schedule_next(after: datetime | None = None) -> bool:
     """Enqueue the next daily run unless one is already waiting; whether one was enqueued."""
     from django_tasks_db.models import DBTaskResult

@@ -5,7 +5,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from kpi.confirmation import (
 from kpi.deadlines import due_date
 from kpi.models import FigureSubmission, Kpi, KpiFigure, ReportingSchedule
 from kpi.reminders_forms import ReportingScheduleForm
+from kpi.tasks import schedule_from_settings
 from core import locking
 from core.access import may, requires_any, require
 from core.audit import history_entries
@@ -212,19 +212,17 @@ def decide(request, pk):
 def reminder_schedule(request):
     """提出期限と自動督促: the platform's due day and automatic reminders, for the secretariat to set."""
     schedule = ReportingSchedule.for_platform(request.platform.pk)
+    # The examples show the stored due day: the form's validation writes the typed one (say 0 or
+    # 31) onto the instance even when it refuses it.
+    saved_due_day = schedule.due_day
     form = ReportingScheduleForm(request.POST or None, instance=schedule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except locking.StaleEdit as exc:
-            form.add_error(None, exc)
-        except IntegrityError:  # two first saves at once: the one-to-one let one in
-            form.add_error(None, locking.StaleEdit(ReportingSchedule.stale_message))
-        else:
-            messages.success(request, "提出期限と自動督促の設定を保存しました。")
-            return redirect("kpi:reminder_schedule")
+    if request.method == "POST" and form.is_valid() and locking.saved(form, first_save_race=True):
+        if schedule.auto_reminders:
+            schedule_from_settings()  # the daily task is waiting from now on, not only after the next deployment
+        messages.success(request, "提出期限と自動督促の設定を保存しました。")
+        return redirect("kpi:reminder_schedule")
     today = timezone.localdate()
-    upcoming = [(month, due_date(month, schedule.due_day)) for month in _recent_months(today)]
+    upcoming = [(month, due_date(month, saved_due_day)) for month in _recent_months(today)]
     return render(request, "kpi/reminder_schedule.html", {"form": form, "schedule": schedule, "upcoming": upcoming})
 
 

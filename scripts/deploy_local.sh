@@ -45,6 +45,7 @@ start() {
   fi
   .venv/bin/python manage.py migrate --noinput -v 0
   .venv/bin/python manage.py collectstatic --noinput -v 0
+  .venv/bin/python manage.py schedule_reminders   # the daily automatic reminders, as README says for every deployment
   if ! .venv/bin/python manage.py shell -c "from members.models import User; raise SystemExit(0 if User.objects.filter(username='lead').exists() else 1)" >/dev/null 2>&1; then
     .venv/bin/python manage.py seed_demo > "$RUN/seed_demo.log"
   fi

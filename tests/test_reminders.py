@@ -288,20 +288,31 @@ def test_the_lead_sets_the_due_day_and_automatic_reminders(client, lead_user, gu
     schedule = ReportingSchedule.objects.get(platform=gunma)
     assert (schedule.due_day, schedule.auto_reminders, schedule.offsets) == (15, True, [0, 3, 7])
     assert "翌月15日" in client.get(reverse("home") + "?fiscal_year=2025").content.decode()
+    # Turning them on queues the daily run, for the next morning rather than at once.
+    waiting = DBTaskResult.objects.get(task_path=tasks.daily_reminders.module_path, status="READY")
+    run_after = timezone.localtime(waiting.run_after)
+    assert run_after > timezone.now() and run_after.time() == tasks.REMINDER_TIME
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"due_day": "31", "reminder_offsets": "0"}, "1から28の日を入力してください。"),
+        # In February the page's examples end in February and March: a refused 0 or 30 must not
+        # be used to draw them (it answered 500).
+        ({"due_day": "0", "reminder_offsets": "0"}, "1から28の日を入力してください。"),
+        ({"due_day": "30", "reminder_offsets": "0"}, "1から28の日を入力してください。"),
         ({"due_day": "10", "reminder_offsets": "0,x"}, "期限日からの日数（0～60）をカンマ区切りで"),
         ({"due_day": "10", "auto_reminders": "on", "reminder_offsets": ""}, "送る日（例: 0,3）を入力してください"),
     ],
 )
-def test_bad_settings_are_named_and_nothing_is_saved(client, lead_user, data, message):
+def test_bad_settings_are_named_and_nothing_is_saved(client, lead_user, data, message, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2027, 2, 15))
     client.force_login(lead_user)
-    html = client.post(reverse("kpi:reminder_schedule"), {**data, "version": ""}).content.decode()
-    assert message in html and 'aria-invalid="true"' in html
+    response = client.post(reverse("kpi:reminder_schedule"), {**data, "version": ""})
+    html = response.content.decode()
+    assert response.status_code == 200 and message in html and 'aria-invalid="true"' in html
+    assert "令和9年3月10日" in html  # February's figures are due on the stored (default) day
     assert not ReportingSchedule.objects.exists()
 
 
