@@ -13,10 +13,11 @@ from dashboard import menu
 from dashboard.checklist import checklist
 from kpi.dashboard import cached_dashboard
 from plans.goals import headline_progress
-from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails, wareki_month
+from kpi.reminders import parse_month, recent_reminders, send_reminders as send_reminder_mails
 from core import freshness
 from core.access import may, requires_any
 from core.tenancy import user_platform_id, working_plan, working_plan_id
+from core.wareki import wareki_month
 from plans.models import Measure
 
 
@@ -116,7 +117,7 @@ def send_reminders(request, fiscal_year):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(home_url)
-    label = wareki_month(month) if month else "期限を過ぎた月"
+    label = f"{wareki_month(month)}分" if month else "期限を過ぎた月"
     if result.sent_count:
         messages.success(request, f"{result.sent_count}機関に督促を送信しました（{label}）。")
     if result.unreachable:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.plausibility import Benchmark, Benchmarks
 from core.fiscal import month_label
-from core.wareki import wareki_date
+from core.wareki import wareki_date, wareki_month
 
 
 @dataclass
@@ -79,9 +79,7 @@ class WaitingMonth:
 
 def submission_label(submission: FigureSubmission) -> str:
     """「群馬労働局 令和7年9月分」: how messages name a body's month."""
-    from kpi.reminders import wareki_month
-
-    return f"{submission.member_body} {wareki_month(submission.month)}"
+    return f"{submission.member_body} {wareki_month(submission.month)}分"
 
 
 def waiting_months(plan, waiting: list[FigureSubmission]) -> list[WaitingMonth]:

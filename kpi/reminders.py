@@ -20,7 +20,7 @@ from kpi.models import Reminder
 from kpi.reporting import reporting_matrix
 from members.models import User
 from core.access import may
-from core.wareki import era_year, format_era_year, wareki_date, wareki_fiscal_year
+from core.wareki import wareki_date, wareki_fiscal_year, wareki_month
 
 
 @dataclass
@@ -33,11 +33,6 @@ class ReminderResult:
     def sent_count(self) -> int:
         """The bodies written to (a mail covers all of a body's months, each recorded on its own)."""
         return len({r.member_body_id for r in self.reminders if r.recipients})
-
-
-def wareki_month(month: date) -> str:
-    """令和7年9月分: the month as the e-mails and the record name it."""
-    return f"{format_era_year(*era_year(month))}{month.month}月分"
 
 
 def recipients_by_body(bodies) -> dict[int, list[str]]:
@@ -63,7 +58,7 @@ def check_month(plan, month: date, matrix) -> None:
             f"{wareki_fiscal_year(plan.fiscal_year)}の月を選んでください。"
         )
     if matrix.months.index(month) >= matrix.months_due:
-        raise ValidationError(f"{wareki_month(month).removesuffix('分')}はまだ終わっていないため督促できません。")
+        raise ValidationError(f"{wareki_month(month)}はまだ終わっていないため督促できません。")
 
 
 OVERDUE_CHOICE = "overdue"  # the form's choice of every overdue month of each body, one mail per body
@@ -85,7 +80,7 @@ def send_reminders(plan, month: date | None, bodies, sender, base_url: str, *, t
     else:
         check_month(plan, month, matrix)
         owing = {cell.body.pk: [cell] for cell in matrix.outstanding(month)}
-        label = wareki_month(month)
+        label = f"{wareki_month(month)}分"
     bodies = list(bodies or [])
     chosen = [pk for pk in (b.pk for b in bodies) if pk in owing] if bodies else list(owing)
     if not chosen:
@@ -108,13 +103,13 @@ def _remind(plan, owing: dict[int, list], sender, base_url: str, *, today: date 
     with transaction.atomic():
         for body_pk, cells in owing.items():
             body = cells[0].body
-            months = "・".join(wareki_month(c.month).removesuffix("分") for c in cells) + "分"
+            months = "・".join(wareki_month(c.month) for c in cells) + "分"
             subject = f"【{short}】{months}のＫＰＩ実績の入力・提出のお願い"
             message = render_to_string(
                 "reminders/reminder_email.txt",
                 {
                     "body": body, "platform_name": platform_name, "entry_url": entry_url, "sender": sender,
-                    "lines": [(c, wareki_month(c.month), wareki_date(c.due.due_on) if c.due else "") for c in cells],
+                    "lines": [(c, f"{wareki_month(c.month)}分", wareki_date(c.due.due_on) if c.due else "") for c in cells],
                 },
             )
             to = addresses[body_pk]
@@ -127,7 +122,9 @@ def _remind(plan, owing: dict[int, list], sender, base_url: str, *, today: date 
                 )
             if to:
                 # Sent once the records are committed: a failed save sends nothing, a sent mail is always recorded.
-                transaction.on_commit(EmailMessage(subject, message, to=to).send)
+                # robust: one refused address must not stop the other bodies' mails (nor the daily task for the
+                # other platforms); the failure is logged with its traceback.
+                transaction.on_commit(EmailMessage(subject, message, to=to).send, robust=True)
             else:
                 result.unreachable.append(str(body))
     return result
@@ -166,7 +163,7 @@ def recent_reminders(plan, limit: int = 10) -> list[Reminder]:
     """The last reminders sent for a plan, newest first, with the month's label for display."""
     reminders = list(Reminder.objects.filter(plan=plan).select_related("member_body", "sent_by").order_by("-sent_at", "-id")[:limit])
     for reminder in reminders:
-        reminder.month_label = wareki_month(reminder.month).removesuffix("分")
+        reminder.month_label = wareki_month(reminder.month)
     return reminders
 
 

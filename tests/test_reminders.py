@@ -59,6 +59,22 @@ def test_one_mail_per_owing_body_to_its_staff_who_enter_figures(plan2025, addres
     assert all(r.sent_by == addressed and r.subject == message.subject and r.message for r in reminders.values())
 
 
+def test_a_mail_the_server_refuses_does_not_stop_the_other_bodies_mails(plan2025, addressed, bodies, monkeypatch, django_capture_on_commit_callbacks):
+    from django.core.mail import EmailMessage
+
+    real_send = EmailMessage.send
+
+    def refuse_the_bureau(message, *args, **kwargs):
+        if "bureau@example.jp" in message.to:
+            raise OSError("550 mailbox unavailable")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", refuse_the_bureau)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(plan2025, SEPTEMBER, [], addressed, BASE_URL, today=TODAY)
+    assert sent_to() == {("deputy@example.jp",)}
+
+
 def test_only_the_chosen_bodies_that_still_owe_the_month(plan2025, addressed, bodies, django_capture_on_commit_callbacks):
     FigureSubmission.objects.create(plan=plan2025, member_body=bodies["bureau"], month=SEPTEMBER, status="submitted")
     with django_capture_on_commit_callbacks(execute=True):
