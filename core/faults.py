@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 # What a fault page says if even its template fails (a static file missing from the manifest, say).
 PLAIN = {
+    400: "送信された内容を受け付けられませんでした。何も保存されていません。",
     403: "送信を受け付けられませんでした。ページを開き直してから、もう一度送信してください。",
     413: "送信されたデータが大きすぎるため、受け付けませんでした。何も保存されていません。",
     500: "エラーが発生しました。今回の入力・操作は保存されていません。",
@@ -77,6 +78,12 @@ def server_error(request):
     if exception is not None and is_database_loss(exception):
         return database_unavailable()
     return fault_page("500.html", 500)
+
+
+def bad_request(request, exception=None):
+    """handler400: a request Django refuses before any view (a form with too many fields or over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, a host not served) gets the portal's Japanese page, not Django's."""
+    return fault_page("400.html", 400)
 
 
 def csrf_failure(request, reason=""):

@@ -11,6 +11,7 @@ admin.site.site_title = "事務局ポータル 管理"
 admin.site.index_title = "マスタデータ管理"
 # Also answers a database lost in middleware, before any view (core/faults.py).
 handler500 = "core.faults.server_error"
+handler400 = "core.faults.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),

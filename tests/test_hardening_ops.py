@@ -61,6 +61,17 @@ def test_any_other_error_is_a_japanese_500_page(lead_user, monkeypatch):
     assert "エラーが発生しました" in page and "保存されていません" in page and "Server Error" not in page
 
 
+def test_a_form_django_refuses_before_any_view_is_a_japanese_400_page(lead_user, gunma):
+    client = Client(raise_request_exception=False)
+    client.force_login(lead_user)
+    # Over DATA_UPLOAD_MAX_NUMBER_FIELDS: Django refuses it while reading request.POST.
+    fields = {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post(reverse("kpi:reminder_schedule"), fields)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "送信を受け付けられませんでした" in page and "何も保存されていません" in page and "Bad Request" not in page
+
+
 def test_after_the_outage_the_sign_in_form_works_again(lead_user):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     with database_gone():
