@@ -105,6 +105,10 @@ class PlanCategoryForm(forms.ModelForm):
 
 
 class BasePlanCategoryFormSet(BaseInlineFormSet):
+    def __init__(self, *args, queryset=None, **kwargs):
+        # Each row shows its category's number: read with the rows, not one query a row.
+        super().__init__(*args, queryset=PlanCategory.objects.select_related("category") if queryset is None else queryset, **kwargs)
+
     def clean(self):
         super().clean()
         seen = {}
@@ -144,10 +148,16 @@ class GoalComponentForm(forms.ModelForm):
         model = GoalComponent
         fields = ["label", "kpi", "order"]
 
-    def __init__(self, *args, kpis, **kwargs):
+    def __init__(self, *args, kpis, kpi_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kpi"].queryset = kpis
-        self.fields["kpi"].label_from_instance = lambda kpi: f"{kpi.measure.code} {kpi.name}"
+        self.fields["kpi"].queryset = kpis  # what a posted choice is checked against
+        # The list every row offers, read once for the page (a ModelChoiceField reads its
+        # queryset again for each row's drop-down).
+        self.fields["kpi"].choices = kpi_choices
+
+
+def goal_component_kpi_choices(kpis) -> list[tuple]:
+    return [("", "---------"), *((kpi.pk, f"{kpi.measure.code} {kpi.name}") for kpi in kpis)]
 
 
 GoalComponentFormSet = inlineformset_factory(NumericGoal, GoalComponent, form=GoalComponentForm, extra=1, can_delete=True)

@@ -18,7 +18,7 @@ from plans import progress
 from kpi.choices import MeasureType
 from kpi.models import Kpi
 from plans.forms import (
-    GoalComponentFormSet, NewPlanForm, NumericGoalFormSet, PlanCategoryFormSet, ProgressReportForm, ProgressSummaryForm,
+    GoalComponentFormSet, goal_component_kpi_choices, NewPlanForm, NumericGoalFormSet, PlanCategoryFormSet, ProgressReportForm, ProgressSummaryForm,
     ReportingPeriodFormSet, RoadmapFilterForm,
 )
 from plans.services import create_plan, save_plan_list
@@ -366,7 +366,8 @@ def settings_goal(request, fiscal_year, goal_id):
         .filter(Q(goal_component__isnull=True) | Q(goal_component__goal=goal))
         .select_related("measure__section__parent__parent")
     )
-    formset = GoalComponentFormSet(request.POST or None, instance=goal, prefix="components", form_kwargs={"kpis": kpis})
+    formset = GoalComponentFormSet(request.POST or None, instance=goal, prefix="components",
+                                   form_kwargs={"kpis": kpis, "kpi_choices": goal_component_kpi_choices(kpis)})
     return _save_list(request, plan, formset, title=f"数値目標「{goal.label}」の内訳",
                       help_text="内訳ごとに、実績を入力する件数のＫＰＩを選びます（目標値と入力する機関はＫＰＩに設定します）。",
                       back=("plans:settings", plan.fiscal_year))
