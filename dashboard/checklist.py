@@ -70,7 +70,8 @@ def done_steps(platform, plan) -> dict[str, bool]:
     plan_id = plan.pk if plan else None
     facts = Platform.objects.filter(pk=platform.pk).values(
         # Prefixed: the platform's own relations bear the plain names.
-        step_members=_count(MemberBody.objects.filter(platform=OuterRef("pk")), "platform"),
+        # As the 名簿 counts: the secretariat's departments are not other members.
+        step_members=_count(MemberBody.objects.filter(platform=OuterRef("pk")).members(), "platform"),
         step_roles=Exists(RoleAssignment.objects.filter(role__platform=OuterRef("pk"))),
         step_users=_count(User.objects.filter(member_body__platform=OuterRef("pk")), "member_body__platform"),
         step_plan=Exists(BusinessPlan.objects.filter(platform=OuterRef("pk"))),

@@ -38,8 +38,9 @@ def change_status(meeting: Meeting, action: str, *, reason: str = "") -> Meeting
 @transaction.atomic
 def attendees_from_members(meeting: Meeting) -> int:
     """For each current member and observer not yet listed, one attendee row per representative
-    (役職・氏名 from the member record), or one blank row for a body with none; in the member list's
-    order, the secretariat's staff last. Answers how many bodies were added (the page says 「N機関」)."""
+    (役職・氏名 from the member record), or one blank row for a member with none; in the member list's
+    order, the secretariat's staff last. Answers how many members were added (the page says 「N機関」),
+    a member counted once however many of its departments send people."""
     ensure_editable(meeting)
     listed = set(meeting.attendees.exclude(member_body=None).values_list("member_body_id", flat=True))
     bodies = (
@@ -56,7 +57,8 @@ def attendees_from_members(meeting: Meeting) -> int:
     represented_by_departments = {b.parent_id for b in bodies if b.parent_id and b.representatives.all()}
     for body in bodies:
         people = list(body.representatives.all())
-        if not people and body.pk not in represented_by_departments:
+        # A blank row stands for a member to fill in; a department without people of its own is its member's.
+        if not people and not body.is_department and body.pk not in represented_by_departments:
             members.append(Attendee(meeting=meeting, member_body=body))
         for person in people:
             row = Attendee(meeting=meeting, member_body=body, name=person.name, title=person.title)
@@ -66,7 +68,7 @@ def attendees_from_members(meeting: Meeting) -> int:
     for i, row in enumerate(rows):
         row.order = start + i
         row.save()
-    return len({row.member_body_id for row in rows})
+    return len({row.member_body.parent_id or row.member_body_id for row in rows})
 
 
 @dataclass

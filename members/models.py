@@ -27,6 +27,13 @@ class MemberCategory(PlatformOwned, models.Model):
         return self.name
 
 
+def _overlaps(prefix: str, start, end) -> Q:
+    joined, left = f"{prefix}joined_on", f"{prefix}left_on"
+    return (Q(**{f"{joined}__isnull": True}) | Q(**{f"{joined}__lte": end})) & (
+        Q(**{f"{left}__isnull": True}) | Q(**{f"{left}__gte": start})
+    )
+
+
 class MemberBodyQuerySet(models.QuerySet):
     def current(self, on=None):
         """Bodies whose membership period includes the date (today when None)."""
@@ -36,12 +43,17 @@ class MemberBodyQuerySet(models.QuerySet):
         return self.during(on, on)
 
     def during(self, start, end):
-        """Bodies that were members at some time between two dates (a plan's fiscal year)."""
-        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end), Q(left_on__isnull=True) | Q(left_on__gte=start))
+        """Bodies that were members at some time between two dates (a plan's fiscal year).
+
+        A department acts for its member, so it counts only while its member does too, whatever its
+        own row says: the member's 参加日／退会日 are read through `parent`, not copied down, so
+        correcting them (a withdrawn 退会) corrects the departments as well, imports included.
+        """
+        return self.filter(_overlaps("", start, end), _overlaps("parent__", start, end))
 
     def members(self):
         """The bodies the 名簿 lists and counts: not the departments acting for them."""
-        return self.filter(parent__isnull=True)
+        return self.filter(MemberBody.member_q())
 
 
 class MemberBody(PlatformOwned, models.Model):
@@ -118,6 +130,11 @@ class MemberBody(PlatformOwned, models.Model):
     @property
     def is_department(self) -> bool:
         return self.parent_id is not None
+
+    @staticmethod
+    def member_q() -> Q:
+        """A member of the 名簿, not a department (`MemberBody.objects.members()`)."""
+        return Q(parent__isnull=True)
 
     @staticmethod
     def department_name(member_name: str, department: str) -> str:
@@ -302,7 +319,8 @@ class ResponsibleParty(PlatformOwned, models.Model):
     """実施主体: a label the roadmap prints (労働局, 県, 経済団体, 全機関・団体 …) and the bodies it means.
 
     A label resolves to the union of: every current member (全機関・団体), every body of some
-    categories (経済団体), and bodies named one by one (県 = both prefectural departments).
+    categories (経済団体), and bodies named one by one (県 = both prefectural departments). Only
+    the last reaches a department: the first two count the 名簿's members (`members.services`).
     """
 
     platform = models.ForeignKey(

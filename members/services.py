@@ -24,32 +24,45 @@ def _bodies_in_period(platform_id, plan) -> QuerySet:
     return bodies.during(plan.starts_on, plan.ends_on)
 
 
-def _full_members(platform_id, plan) -> QuerySet:
-    return _bodies_in_period(platform_id, plan).filter(membership=MemberBody.Membership.MEMBER)
+def _stands_for(party: ResponsibleParty, *, named, member, full_member, in_category):
+    """Whether a party stands for a body: named one by one, or reached widely (全機関・団体, a 区分).
+
+    Reaching widely takes members only. A department copies its member's 区分 and 参加形態, so
+    without this every group would ask the member's departments too (each one expected to report
+    on every 全機関・団体 measure); a department takes part only where it is named.
+
+    Written once for two kinds of operand: Q objects for the query (`party_bodies`) and booleans
+    for one body already in memory (the roles screen), so the two cannot drift apart.
+    """
+    broad = (full_member | in_category) if party.includes_all_members else in_category
+    return named | (member & broad)
 
 
 def party_bodies(party: ResponsibleParty, plan=None) -> QuerySet:
     """The bodies a label such as 全機関・団体, 経済団体 or 県 stands for."""
-    if party.includes_all_members:
-        return _full_members(party.platform_id, plan)
-    return (
-        _bodies_in_period(party.platform_id, plan)
-        .filter(Q(pk__in=party.bodies.values("pk")) | Q(category__in=party.categories.values("pk")))
-        .distinct()
+    return _bodies_in_period(party.platform_id, plan).filter(
+        _stands_for(
+            party,
+            named=Q(pk__in=party.bodies.values("pk")),
+            member=MemberBody.member_q(),
+            full_member=Q(membership=MemberBody.Membership.MEMBER),
+            in_category=Q(category__in=party.categories.values("pk")),
+        )
     )
 
 
 def parties_including(body: MemberBody, plan=None) -> QuerySet:
-    """Every party that names the body, directly, by category or as one of all members."""
+    """Every party that names the body, directly, by category or as one of all members
+    (`party_bodies` the other way round: a department only where it is named)."""
     if not _bodies_in_period(body.platform_id, plan).filter(pk=body.pk).exists():
         return ResponsibleParty.objects.none()
     condition = Q(bodies=body)
-    if body.category_id:
-        condition |= Q(categories=body.category_id)
-    if body.membership == MemberBody.Membership.MEMBER:
-        condition |= Q(includes_all_members=True)
+    if not body.is_department:
+        if body.category_id:
+            condition |= Q(categories=body.category_id)
+        if body.membership == MemberBody.Membership.MEMBER:
+            condition |= Q(includes_all_members=True)
     return ResponsibleParty.objects.filter(condition, platform_id=body.platform_id).distinct()
-
 
 
 # --- The members and roles screens -------------------------------------------------------------
@@ -158,9 +171,13 @@ def role_rows(platform) -> list[Role]:
 
 def _party_names(party: ResponsibleParty, body: MemberBody) -> bool:
     """`party_bodies` for one body, over the party's prefetched bodies and categories."""
-    if party.includes_all_members:
-        return body.membership == MemberBody.Membership.MEMBER
-    return body in party.bodies.all() or any(c.pk == body.category_id for c in party.categories.all())
+    return _stands_for(
+        party,
+        named=body in party.bodies.all(),
+        member=not body.is_department,
+        full_member=body.membership == MemberBody.Membership.MEMBER,
+        in_category=any(c.pk == body.category_id for c in party.categories.all()),
+    )
 
 
 @transaction.atomic
