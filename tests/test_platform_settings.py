@@ -99,7 +99,8 @@ def test_another_platforms_guideline_is_not_found(client, gunma, other_platform_
 
 
 def test_the_packet_prints_the_platforms_own_clause_and_categories(lead, gunma, plan2025):
-    lead.post(reverse("platform_settings:overview"), _settings_data(gunma, confidentiality_clause="本資料は協議会の構成員限りとし、第三者に提供しない。"))
+    lead.post(reverse("platform_settings:overview"), _settings_data(
+        gunma, confidentiality_clause="本資料は協議会の構成員限りとし、第三者に提供しない。", meeting_frequency="原則として年3回以上"))
     plan2025.categories.all().delete()
     response = lead.post(reverse("plans:settings_list", args=[2025, "categories"]), {
         "version": plan2025.version, "categories-TOTAL_FORMS": 1, "categories-INITIAL_FORMS": 0,
@@ -109,7 +110,8 @@ def test_the_packet_prints_the_platforms_own_clause_and_categories(lead, gunma, 
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     plan = BusinessPlan.objects.get(pk=plan2025.pk)
-    text = flat(pdf_text(REGISTRY["meeting_packet"].render(plan, as_of=date(2026, 4, 30), sections=["goals"]).content))
+    text = flat(pdf_text(REGISTRY["meeting_packet"].render(plan, as_of=date(2026, 4, 30), sections=["goals", "members"]).content))
     assert "本資料は協議会の構成員限りとし、第三者に提供しない。" in text
     assert "構成員限りです。外部に漏らさないでください" not in text
+    assert "会議の開催：原則として年3回以上" in text  # below the 名簿, as the settings page says
     assert "⑦長期無業の状態にある" in text and "推計対象者数1200人" in text and "100人の就労につなげる" in text
