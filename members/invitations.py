@@ -5,6 +5,7 @@ The link is Django's password-reset link (the token is signed with SECRET_KEY, d
 password is set, and expires after PASSWORD_RESET_TIMEOUT), so the set-password page is the
 same one 「パスワードを忘れた場合」 leads to and an expired invitation is renewed from there.
 """
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,15 +21,31 @@ from core.fiscal import fiscal_year_of
 from core.tenancy import platform_of
 from core.wareki import wareki_date
 
+logger = logging.getLogger(__name__)
+
 
 def send_invitation(user, invited_by, *, base_url: str | None = None) -> bool:
-    """E-mail `user` an invitation to set their password; False when they have no address.
+    """E-mail `user` an invitation to set their password; False when they were not reached.
 
     `base_url` is the scheme and host the link starts with (https://portal.example.lg.jp); without
     it, settings.PORTAL_URL (an import has no page to take it from).
+
+    Called once the data is saved for good (in `transaction.on_commit`), one user at a time: a
+    mail server that refuses one address must neither turn the saved import or opening into an
+    error page nor keep the next users from their mail, so a failure is logged and answered False.
+    The user can still set a password through 「パスワードを忘れた場合・初めてログインする場合」.
     """
     if not user.email:
         return False
+    try:
+        _send(user, invited_by, base_url)
+    except Exception:
+        logger.exception("Invitation e-mail not sent to user %s (id %s)", user.username, user.pk)
+        return False
+    return True
+
+
+def _send(user, invited_by, base_url):
     now = timezone.localtime()
     platform = platform_of(user)
     name = platform.name_for_fiscal_year(fiscal_year_of(now.date())) or platform.name_for_fiscal_year(None)
@@ -46,7 +63,6 @@ def send_invitation(user, invited_by, *, base_url: str | None = None) -> bool:
     }
     subject = render_to_string("registration/invitation_subject.txt", context).strip()
     send_mail(subject, render_to_string("registration/invitation_email.txt", context), None, [user.email])
-    return True
 
 
 def _expiry(now) -> str:

@@ -15,13 +15,26 @@ def open_new(request):
     form = OpenPlatformForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         platform, user = open_platform(Opening(**form.cleaned_data))
-        # Once the platform is saved for good (the request is one transaction).
+        messages.success(request, f"{platform} を開設しました。")
+        # Once the platform is saved for good (the request is one transaction, committed before
+        # the messages are stored, so the outcome of the mail still reaches the next page).
         base_url = request.build_absolute_uri("/")
-        transaction.on_commit(lambda: send_invitation(user, request.user, base_url=base_url))
-        messages.success(request, f"{platform} を開設しました。{user.email} にパスワード設定の案内（招待のメール）を送りました。")
+        transaction.on_commit(lambda: _report_invitation(request, user, base_url))
         return redirect("platforms")
     platforms = Platform.objects.all()
     return render(request, "onboarding/open_platform.html", {"form": form, "platforms": platforms})
+
+
+def _report_invitation(request, user, base_url):
+    if send_invitation(user, request.user, base_url=base_url):
+        messages.info(request, f"{user.email} にパスワード設定の案内（招待のメール）を送りました。")
+    else:
+        messages.warning(
+            request,
+            f"{user.email} に招待のメールを送れませんでした。プラットフォームは開設済みです。"
+            f"{user.display_name or user.username} さんには、ログイン画面の「パスワードを忘れた場合・初めてログインする場合」から"
+            "このメールアドレスでパスワードを設定してもらってください。",
+        )
 
 
 @requires_any("manage_platform_settings")

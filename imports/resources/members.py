@@ -106,12 +106,36 @@ class MemberBodyResource(PortalResource):
             party.bodies.add(body)
 
 
+HOLDER_COLUMN = "機関・団体"
+
+
+class HolderWidget(LookupWidget):
+    """A body or department by its name, or a group by its printed label (「市町村（…）」).
+
+    A role may be held by a group (RoleAssignment.responsible_party), and the current data's file
+    writes the group's label in this column, so the file must read it back. A body's name wins
+    over a group's label that happens to be the same, as the column meant a body before groups.
+    """
+
+    def load_holders(self, bodies: dict, parties: dict):
+        self.load({**parties, **bodies})
+
+
+class HolderField(Field):
+    """The one 機関・団体 cell, stored as the body or as the group, never both (the model's check)."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        holder = self.clean(row, **kwargs)
+        instance.member_body = holder if isinstance(holder, MemberBody) else None
+        instance.responsible_party = holder if isinstance(holder, ResponsibleParty) else None
+
+
 class RoleAssignmentResource(PortalResource):
     key_fields = ("role", "member_body")
 
     role = Field("role", "役割", widget=None)
     function = Field("role__function", "機能", widget=ChoiceWidget(Role.Function.choices, required=False, default=Role.Function.OTHER), readonly=True)
-    member_body = Field("member_body", "機関・団体", widget=LookupWidget(MemberBody, "機関・団体"))
+    member_body = HolderField("holder", HOLDER_COLUMN, widget=HolderWidget(MemberBody, "機関・団体"))
     share = Field("share", "担当区分", widget=ChoiceWidget(RoleAssignment.Share.choices, required=False))
 
     class Meta(PortalResource.Meta):
@@ -125,10 +149,28 @@ class RoleAssignmentResource(PortalResource):
 
     def load_lookups(self):
         self.role_widget.load({r.name: r for r in self.platform.roles.all()})
-        self.fields["member_body"].widget.load({b.name: b for b in self.platform.member_bodies.all()})
+        self.fields["member_body"].widget.load_holders(
+            {b.name: b for b in self.platform.member_bodies.all()},
+            {p.label: p for p in self.platform.responsible_parties.all()},
+        )
 
     def get_queryset(self):
-        return RoleAssignment.objects.filter(role__platform=self.platform).select_related("role", "member_body").order_by("role__order", "role_id", "member_body__order")
+        return (
+            RoleAssignment.objects.filter(role__platform=self.platform)
+            .select_related("role", "member_body", "responsible_party")
+            .order_by("role__order", "role_id", "member_body__order", "responsible_party__order", "id")
+        )
+
+    def column_of(self, attribute: str) -> str:
+        # The model names the holder's two fields; the file has one column for both.
+        if attribute in ("member_body", "responsible_party"):
+            return HOLDER_COLUMN
+        return super().column_of(attribute)
+
+    def key_label(self) -> str:
+        # A row's own problem (the model's body-or-group check) is about who holds the role, and
+        # the message must point at a column the file has.
+        return HOLDER_COLUMN
 
     def init_instance(self, row=None):
         return RoleAssignment()
