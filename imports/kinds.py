@@ -26,7 +26,7 @@ KINDS = {
     kind.id: kind
     for kind in (
         ImportKind("members", "構成員名簿", "区分・名称・参加形態（構成員／オブザーバー）など。名称が同じ行は更新します。", MemberBodyResource, ("import_data", "manage_members")),
-        ImportKind("roles", "役割分担", "役割と担当する機関・団体（主担当・副担当）。新しい役割名は追加します。", RoleAssignmentResource, ("import_data", "manage_members")),
+        ImportKind("roles", "役割分担", "役割と担当する機関・団体・部局・グループ（主担当・副担当）。新しい役割名は追加します。", RoleAssignmentResource, ("import_data", "manage_members")),
         ImportKind("users", "利用者", "ユーザー名・氏名・所属・権限ロール。新しい利用者はパスワード設定のメールで利用を始めます。", UserResource, ("import_data", "manage_members")),
         ImportKind("roadmap", "工程表（取組・ＫＰＩ・目標）", "項目・取組・実施主体・ＫＰＩと目標値。年度の計画に取り込みます。", RoadmapResource, ("import_data", "edit_plan"), per_plan=True),
         ImportKind("figures", "ＫＰＩ月次実績", "取組・指標名・入力機関・対象月ごとの実績。1万行まで一括で取り込めます。", FigureResource, ("import_data", "approve_figures"), per_plan=True),

@@ -190,18 +190,32 @@ ADMIN_URLS = [reverse("admin:index")] + [
 ]
 
 
+def _admin_object_urls() -> list[str]:
+    """Each registered model's change, delete and history pages, for one row of the world that has one."""
+    urls = []
+    for model in admin.site._registry:
+        row = model._default_manager.order_by("pk").first()
+        if row is not None:
+            name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            urls += [reverse(f"{name}_{view}", args=[row.pk]) for view in ("change", "delete", "history")]
+    return urls
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_admin_is_the_system_administrators_alone(kind, world, client, matrix_user):
     """Every page of the Django admin: the system administrator's; everyone else is sent to its login."""
     if kind != "anonymous":
         client.force_login(matrix_user("bureau_staff" if kind == "responsible" else USERS[kind]))
-    for url in ADMIN_URLS:
-        # An add page's POST too: it must not reach the form.
-        for method in ("get", "post") if url.endswith("/add/") and kind != "admin" else ("get",):
+    object_urls = _admin_object_urls()
+    assert len(object_urls) > 30  # the world has rows for most models: the object pages are really asked
+    for url in ADMIN_URLS + object_urls:
+        # An add, change or delete page's POST too: it must not reach the form.
+        writes = url.endswith(("/add/", "/change/", "/delete/"))
+        for method in ("get", "post") if writes and kind != "admin" else ("get",):
             response = getattr(client, method)(url)
             if kind == "admin":
-                # An admin that adds nothing by hand (axes' records) refuses its add page.
-                assert response.status_code in ((200, 403) if url.endswith("/add/") else (200,)), url
+                # An admin that adds, changes or deletes nothing by hand (axes' records, history rows) refuses that page.
+                assert response.status_code in ((200, 403) if writes else (200,)), url
             else:
                 assert response.status_code in (302, 403, 404), f"{kind} {method.upper()} {url}: {response.status_code}"
                 if response.status_code == 302:
