@@ -22,6 +22,7 @@ from core import locking
 from core.audit import FieldChange, HistoryEntry, history_entries
 from core.fiscal import fiscal_months
 from core.numbers import format_number
+from kpi import workflow
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.plausibility import Benchmark, Benchmarks, full_name
 from kpi.reporting import ReportingState, reporting_matrix
@@ -459,15 +460,24 @@ def _check_warnings(grid: EntryGrid, change: Change) -> None:
 
 
 def _write(plan, body, changes: list[Change], grid, user) -> tuple[int, int]:
-    # A month may have been submitted or approved since the page was loaded. Submissions are locked
-    # before figures, in pk order, as the figures import and submit／approve lock them: the same
-    # order everywhere, so a grid save and an import of the same body cannot deadlock.
+    # A month may have been submitted or approved since the page was loaded, or may be submitted
+    # while this save runs. The months written into get their submission row (入力中 when none
+    # exists yet: a month is only given one when it is first submitted) and it is locked, so that
+    # a submission of the same month waits for this save or this save for it; their state is read
+    # under the lock. Submissions are locked before figures, each in pk order, as the figures
+    # import and submit／approve lock them: the same order everywhere, so nothing can deadlock.
+    months = {change.cell.month for change in changes}
     locked_now = {
-        s.month: s for s in FigureSubmission.objects.select_for_update().filter(plan=plan, member_body=body).order_by("pk") if s.is_locked
+        month: s
+        for (_, month), s in workflow.lock_submissions(plan, {(body.pk, m) for m in months}, user=user, reason="実績入力").items()
+        if s.is_locked
     }
     current = {
         (f.kpi_id, f.month): f
-        for f in KpiFigure.objects.select_for_update(of=("self",)).filter(kpi__measure__section__plan=plan, member_body=body).select_related("updated_by")
+        for f in KpiFigure.objects.select_for_update(of=("self",))
+        .filter(kpi__measure__section__plan=plan, member_body=body)
+        .select_related("updated_by")
+        .order_by("pk")
     }
     for change in changes:
         cell = change.cell

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from core import locking
+from core.audit import bulk_create_audited
 from core.fiscal import fiscal_months, months_ended
 from core.states import by_name
 
@@ -99,9 +100,20 @@ def parse_choices(values) -> list[tuple[int, str]]:
 def decide_many(plan, choices: list[tuple[int, str]], action: str, *, user, reason: str = "") -> Decided:
     """The same decision on several months (まとめて承認), each through `decide` with its own lock and
     version check: a month changed since the page was shown is refused with the reason, the others go on.
-    Months of another plan are not found."""
+    Months of another plan are not found.
+
+    Every chosen month is locked first, in pk order, as the figures import, submit and the entry grid
+    lock submissions: the checkboxes come in any order, and locking in that order could deadlock
+    against an import holding the same rows. The months are then decided, and reported, in the
+    order they were chosen (`decide` locks each again, which it already holds).
+    """
     result = Decided()
-    found = FigureSubmission.objects.filter(plan=plan, pk__in=[pk for pk, _ in choices]).select_related("member_body")
+    found = (
+        FigureSubmission.objects.select_for_update(of=("self",))
+        .filter(plan=plan, pk__in=sorted({pk for pk, _ in choices}))
+        .select_related("member_body")
+        .order_by("pk")
+    )
     submissions = {s.pk: s for s in found}
     for pk, version in choices:
         submission = submissions.get(pk)
@@ -114,3 +126,36 @@ def decide_many(plan, choices: list[tuple[int, str]], action: str, *, user, reas
         except ValidationError as exc:
             result.refused.append(f"{submission.member_body}の{submission.month.month}月：{' '.join(exc.messages)}")
     return result
+
+
+def lock_submissions(plan, pairs, *, user=None, reason=None) -> dict:
+    """Lock the month submissions that figures are about to be written into, creating the missing
+    ones as 入力中; {(body id, month): the submission as it stands under the lock}.
+
+    Submit and approve lock the submission row, so holding the same rows makes a write of figures
+    and a submission of the same month run one after the other. A month nobody has touched has no
+    row to lock: it gets its 入力中 row here, whose insert waits for (or makes wait) a submission
+    creating the same row. Rows are locked in pk order and created in key order, as every other
+    locker does, so that no two of them can deadlock. Call it inside a transaction, before the
+    figures are locked; the caller re-checks `is_locked` on what it returns.
+
+    The entry grid's save uses it; the figures import (imports/resources/figures.py) has the same
+    steps in its own `lock_submissions`.
+    """
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    scope = FigureSubmission.objects.filter(
+        plan=plan, member_body_id__in={b for b, _ in pairs}, month__in={m for _, m in pairs}
+    ).order_by("pk")
+    for _ in range(3):
+        existing = {(s.member_body_id, s.month) for s in scope.select_for_update()}
+        missing = [FigureSubmission(plan=plan, member_body_id=b, month=m) for b, m in sorted(pairs - existing)]
+        try:
+            with transaction.atomic():
+                if missing:
+                    bulk_create_audited(missing, FigureSubmission, user=user, reason=reason)
+            break
+        except IntegrityError:
+            continue  # a submission created one of them meanwhile: lock it as it now stands
+    return {(s.member_body_id, s.month): s for s in scope.select_for_update(of=("self",)).select_related("decided_by")}

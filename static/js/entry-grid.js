@@ -57,7 +57,19 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   // A block copied from Excel arrives as tab-separated lines: fill rightwards and downwards from
-  // the input pasted into, by each row's own inputs (a 分子／分母 cell takes two columns).
+  // the input pasted into, month by month. Every row starts at the month pasted into (its <td
+  // data-month>), whatever inputs other months hold. A 分子／分母 cell takes two columns of the
+  // block, so a block pasted into a rate row fills 分子 and 分母 of rate rows; a row whose cells
+  // hold another number of inputs than the row pasted into (a rate row in a block of counts, or a
+  // count in a block of rates) is left as it was, and the status line names it.
+  const monthCells = (row) => Array.from(row.querySelectorAll("td[data-month]"));
+  const width = (row) => Math.max(0, ...monthCells(row).map((td) => td.querySelectorAll(".grid-input").length));
+  const rowName = (row) => {
+    const header = row.querySelector("th");
+    const code = header && header.querySelector(".code");
+    const name = header ? Array.from(header.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(" ").replace(/\s+/g, " ").trim() : "";
+    return [code ? code.textContent.trim() : "", name].filter(Boolean).join(" ");
+  };
   form.addEventListener("paste", (event) => {
     const input = event.target;
     if (!isGridInput(input) || input.tagName === "SELECT") return;
@@ -65,15 +77,30 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!/[\t\n]/.test(text.replace(/\r?\n$/, ""))) return; // one value: the browser pastes it
     event.preventDefault();
     const lines = text.replace(/\r/g, "").replace(/\n$/, "").split("\n");
+    const startCell = input.closest("td");
     const startRow = rows.indexOf(input.closest("tr"));
-    const startColumn = inputsOf(rows[startRow]).indexOf(input);
+    const month = startCell.dataset.month;
+    const shape = startCell.querySelectorAll(".grid-input").length; // 2 in a 分子／分母 cell
+    const part = Array.from(startCell.querySelectorAll(".grid-input")).indexOf(input);
     let filled = 0;
+    const skipped = [];
     lines.forEach((line, r) => {
       const row = rows[startRow + r];
       if (!row) return;
-      const inputs = inputsOf(row);
+      const cells = monthCells(row);
+      const first = cells.findIndex((td) => td.dataset.month === month);
+      if (first < 0) return;
+      if (width(row) !== shape) {
+        if (width(row) > 0) skipped.push(rowName(row));
+        return;
+      }
+      // One slot per input of each month from the month pasted into; a locked month keeps its slots empty.
+      const slots = cells.slice(first).flatMap((td) => {
+        const parts = Array.from(td.querySelectorAll(".grid-input"));
+        return Array.from({ length: shape }, (_, i) => parts[i] || null);
+      });
       line.split("\t").forEach((value, c) => {
-        const target = inputs[startColumn + c];
+        const target = slots[part + c];
         if (!target || target.tagName === "SELECT" || target.disabled || target.readOnly) return;
         target.value = value.trim().replace(/^"(.*)"$/s, "$1");
         filled += 1;
@@ -81,7 +108,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     form.dispatchEvent(new Event("input"));
     const status = document.getElementById("grid-status");
-    if (status) status.textContent = `${filled}個のセルに貼り付けました（まだ保存していません）。`;
+    if (!status) return;
+    let message = `${filled}個のセルに貼り付けました（まだ保存していません）。`;
+    if (skipped.length) {
+      message += shape === 2
+        ? `分子／分母の行に貼り付けたため、入力欄が1つの次の行には貼り付けていません：${skipped.join("、")}。別に入力してください。`
+        : `次の行は分子と分母の2欄に分けて入力するため、貼り付けていません：${skipped.join("、")}。別に入力してください。`;
+    }
+    status.textContent = message;
   });
 
   // Clearing a saved value deletes it: ask once for all of them before the form is sent.
