@@ -139,8 +139,7 @@ def lock_submissions(plan, pairs, *, user=None, reason=None) -> dict:
     locker does, so that no two of them can deadlock. Call it inside a transaction, before the
     figures are locked; the caller re-checks `is_locked` on what it returns.
 
-    The entry grid's save uses it; the figures import (imports/resources/figures.py) has the same
-    steps in its own `lock_submissions`.
+    The entry grid's save and the figures import (imports/resources/figures.py) use it.
     """
     pairs = set(pairs)
     if not pairs:

@@ -8,14 +8,13 @@ checked once on the month totals after every row is written, before the transact
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from import_export.fields import Field
 
-from core.audit import bulk_create_audited
 from imports.resources.base import PortalResource
 from imports.widgets import LookupWidget, MonthWidget, NumberWidget, TextWidget, YesNoWidget
+from kpi import workflow
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from kpi.rules import SubcountCheck, subcount_violations
 from members.models import MemberBody
@@ -79,36 +78,16 @@ class FigureResource(PortalResource):
             self.lock_submissions(dataset)
 
     def lock_submissions(self, dataset):
-        """Lock the month submissions the file writes into, and read their state under the lock.
-
-        Submit and approve lock the submission row (kpi/workflow.py), so holding the same rows
-        makes an import and a submission of the same month run one after the other. A month
-        nobody has touched has no row to lock: it gets its 入力中 row here, whose insert waits
-        for (or makes wait) a submission creating the same row. Rows are locked in pk order and
-        created in key order, as every other locker does, so two imports cannot deadlock.
-        """
+        """Lock the month submissions the file writes into, and read their state under the lock
+        (kpi.workflow.lock_submissions, as the entry grid does: one lock order for every writer)."""
         pairs = set()
         for row in dataset.dict:
             try:
                 pairs.add((self.fields["member_body"].clean(row).pk, self.fields["month"].clean(row)))
             except ValueError:
                 continue  # the row's own check reports the cell
-        if not pairs:
-            return
-        scope = FigureSubmission.objects.filter(
-            plan=self.plan, member_body_id__in={b for b, _ in pairs}, month__in={m for _, m in pairs}
-        ).order_by("pk")
-        for _ in range(3):
-            existing = {(s.member_body_id, s.month) for s in scope.select_for_update()}
-            missing = [FigureSubmission(plan=self.plan, member_body_id=b, month=m) for b, m in sorted(pairs - existing)]
-            try:
-                with transaction.atomic():
-                    if missing:
-                        bulk_create_audited(missing, FigureSubmission, user=self.user, reason=self.reason)
-                break
-            except IntegrityError:
-                continue  # a submission created one of them meanwhile: lock it as it now stands
-        self.locked = self._locked(scope.select_for_update(of=("self",)))
+        submissions = workflow.lock_submissions(self.plan, pairs, user=self.user, reason=self.reason)
+        self.locked = {key: s for key, s in submissions.items() if s.is_locked}
 
     def get_queryset(self):
         return (
