@@ -13,6 +13,7 @@ from plans.models import (
     SupportCategory,
 )
 from plans.roadmap import responsible_label
+from plans.services import ensure_default_reporting_periods
 from core.admin_forms import PlatformColumnAdmin, same_platform_form
 
 
@@ -39,6 +40,13 @@ class BusinessPlanAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_filter = ["platform", "fiscal_year", "status"]
     search_fields = ["title"]
     inlines = [PlanCategoryInline, ReportingPeriodInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A plan added here takes reports at once, as one made on the screens or imported does,
+        # unless its periods were entered with it.
+        if not change:
+            ensure_default_reporting_periods(form.instance)
 
 
 class GoalComponentInline(admin.TabularInline):

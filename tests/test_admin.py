@@ -71,3 +71,19 @@ def test_changelist_query_count_does_not_grow_with_a_second_platform(admin_clien
     with CaptureQueriesContext(connection) as after:
         admin_client.get(url)
     assert len(after) == len(before)
+
+
+def _inline_management(prefix: str) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
+def test_a_plan_added_in_the_admin_takes_reports_at_once(admin_client, gunma):
+    from plans.models import BusinessPlan
+
+    data = {"platform": gunma.pk, "fiscal_year": "2031", "title": "令和13年度事業実施計画", "status": "draft", "version": "0"}
+    for prefix in ("categories", "reporting_periods"):
+        data |= _inline_management(prefix)
+    response = admin_client.post(reverse("admin:plans_businessplan_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = BusinessPlan.objects.get(platform=gunma, fiscal_year=2031)
+    assert [p.name[:3] for p in plan.reporting_periods.order_by("starts_on")] == ["上半期", "下半期"]
