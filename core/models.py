@@ -50,8 +50,8 @@ class Platform(PlatformOwned, models.Model):
     meeting_frequency = models.CharField("会議の開催頻度", max_length=100, blank=True)
     confidentiality_clause = models.TextField("秘密の保持", blank=True)
     is_active = models.BooleanField("利用中", default=True)
-    # Moved by every save of the settings pages, which also lock the platform's lists (names,
-    # stages, guidelines) on it, as a meeting's agenda is locked on the meeting.
+    # Moved by every save of the platform's settings and of its stage list, which is saved whole
+    # on it, as a meeting's agenda is locked on the meeting. A guideline has its own version.
     version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
 
     history = audited()
