@@ -38,6 +38,6 @@ class PlatformNameForm(forms.ModelForm):
 
     def clean_from_fiscal_year(self):
         year = self.cleaned_data["from_fiscal_year"]
-        if self.instance.platform.names.filter(from_fiscal_year=year).exists():
+        if self.instance.platform.names.filter(from_fiscal_year=year).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(f"{year}年度からの名称は既に登録されています。")
         return year

@@ -1,8 +1,9 @@
 """Platform-level screens: opening a new prefecture's platform, and the platform's names by year."""
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from core import locking
 from core.access import requires_any
 from onboarding.forms import OpenPlatformForm, PlatformNameForm
 from core.models import Platform
@@ -45,3 +46,25 @@ def names(request):
         messages.success(request, f"{form.instance.from_fiscal_year}年度からの名称を「{form.instance.name}」として記録しました。")
         return redirect("platform_names")
     return render(request, "onboarding/names.html", {"form": form, "names": request.platform.names.all()})
+
+
+@requires_any("manage_platform_settings")
+def name_edit(request, pk):
+    """Correct a recorded name (a typo, the wrong year): the list is the platform's, so the save is
+    checked against the platform's version the page showed, as the stage list is."""
+    platform = Platform.objects.get(pk=request.platform.pk)
+    name = get_object_or_404(platform.names, pk=pk)
+    form = PlatformNameForm(request.POST or None, instance=name, platform=platform)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with locking.edit(platform, request.POST.get("version")):
+                form.save()
+                platform._change_reason = f"{name.from_fiscal_year}年度からの名称を修正"
+        except locking.StaleEdit as exc:
+            form.add_error(None, exc)
+            platform.refresh_from_db(fields=["version"])
+        else:
+            messages.success(request, f"{name.from_fiscal_year}年度からの名称を「{name.name}」に修正しました。")
+            return redirect("platform_names")
+    return render(request, "onboarding/name_edit.html", {"form": form, "name": name, "platform": platform},
+                  status=400 if request.method == "POST" else 200)

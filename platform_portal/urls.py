@@ -20,6 +20,7 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("platforms/new/", platform_views.open_new, name="platforms"),
     path("platform/names/", platform_views.names, name="platform_names"),
+    path("platform/names/<int:pk>/", platform_views.name_edit, name="platform_name_edit"),
     path("platform/settings/", include("core.urls")),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

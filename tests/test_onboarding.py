@@ -115,6 +115,30 @@ def test_a_name_change_for_a_new_fiscal_year_is_recorded_and_used_from_that_year
     assert "2027年度からの名称は既に登録されています。" in again.content.decode()
 
 
+def test_a_recorded_name_is_corrected_on_the_platforms_version_and_kept_in_its_history(client, lead_user, gunma):
+    client.force_login(lead_user)
+    client.post(reverse("platform_names"), {"name": "ぐんま新名小協議会", "from_fiscal_year": 2027, "reason": "改組"})
+    name = gunma.names.get(from_fiscal_year=2027)
+    url = reverse("platform_name_edit", args=[name.pk])
+    gunma.refresh_from_db()
+    seen = gunma.version
+    assert f'href="{url}"' in client.get(reverse("platform_names")).content.decode()
+    response = client.post(url, {"name": "ぐんま新名称協議会", "from_fiscal_year": 2027, "reason": "改組", "version": seen})
+    assert response.status_code == 302
+    name.refresh_from_db()
+    assert name.name == "ぐんま新名称協議会" and name.history.count() == 2
+    gunma.refresh_from_db()
+    assert gunma.version == seen + 1 and gunma.history.first().history_change_reason == "2027年度からの名称を修正"
+    # A page shown before that save is refused, its input kept; another year's start is refused by name.
+    stale = client.post(url, {"name": "別の名称", "from_fiscal_year": 2027, "version": seen})
+    assert stale.status_code == 400 and "他の利用者が先に保存しました" in stale.content.decode() and "別の名称" in stale.content.decode()
+    taken = gunma.names.exclude(pk=name.pk).first().from_fiscal_year
+    clash = client.post(url, {"name": "x", "from_fiscal_year": taken, "version": seen + 1})
+    assert f"{taken}年度からの名称は既に登録されています。" in clash.content.decode()
+    name.refresh_from_db()
+    assert name.name == "ぐんま新名称協議会"
+
+
 def test_the_system_administrator_is_led_to_opening_a_platform_not_to_a_platforms_pages(client, system_admin, lead_user):
     # A global role that also says import_data: the import page is a platform's page, 404 to them.
     AccessRole.objects.filter(platform__isnull=True, code="system_admin").update(permissions=["administer_system", "view_all_platforms", "import_data"])
