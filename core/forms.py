@@ -8,7 +8,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from core.locking import VersionedFormMixin
-from core.models import Guideline, GuidelineAmendment, Platform, Stage
+from core.models import Guideline, GuidelineAmendment, Platform, SettingsProposal, Stage
 from core.numbers import parse_number
 
 
@@ -102,3 +102,50 @@ class AmendmentForm(forms.ModelForm):
 
 
 AmendmentFormSet = inlineformset_factory(Guideline, GuidelineAmendment, form=AmendmentForm, extra=1, can_delete=True)
+
+
+class SettingsProposalForm(forms.ModelForm):
+    """変更の提案: what to change in the settings and why, for those who may not edit them."""
+
+    class Meta:
+        model = SettingsProposal
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"text": f"何をどのように変えるか、その理由を書いてください（{SettingsProposal.TEXT_MAX}文字以内）。"}
+        error_messages = {"text": {
+            "required": "「提案内容」を入力してください。",
+            "max_length": "「提案内容」は%(limit_value)d文字以内で入力してください（いま%(show_value)d文字）。",
+        }}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", "proposal")
+        super().__init__(*args, **kwargs)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(self.Meta.error_messages["text"]["required"], code="required")
+        return text
+
+
+class ProposalDecisionForm(forms.Form):
+    """The editors' decision on one proposal (SettingsProposal.ACTIONS), on the version the page showed."""
+
+    action = forms.ChoiceField(
+        label="判断", choices=[(a.name, a.word) for a in SettingsProposal.ACTIONS],
+        error_messages={"required": "「判断」を選んでください。", "invalid_choice": "「判断」には反映済か見送りを選んでください。"},
+    )
+    note = forms.CharField(
+        label="メモ", required=False, max_length=SettingsProposal.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="見送りにするときは、その理由を書いてください。",
+        error_messages={"max_length": "「メモ」は%(limit_value)d文字以内で入力してください（いま%(show_value)d文字）。"},
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, proposal, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("prefix", f"decision-{proposal.pk}")
+        kwargs.setdefault("initial", {"version": proposal.version})
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal

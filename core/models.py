@@ -1,7 +1,13 @@
 """The platform (都道府県プラットフォーム) itself: the tenant every other object belongs to."""
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils import timezone
 
+from core import locking
+from core.access import RestrictedQuerySet, may
 from core.audit import audited
+from core.states import Action, allowed, by_name
 from core.tenancy import PlatformOwned
 
 
@@ -177,3 +183,83 @@ class GuidelineAmendment(PlatformOwned, models.Model):
 
     def __str__(self):
         return f"{self.amended_on:%Y-%m-%d} {self.note}"
+
+
+class SettingsProposal(PlatformOwned, models.Model):
+    """設定の変更の提案: what someone who may not edit the settings asks the editors to change, and why.
+
+    The editors (manage_platform_settings) decide: 反映済 once they have changed the settings
+    themselves, 見送り with the reason in the note. A decision is locked on the version the page
+    showed, so of two decisions on one proposal only the first applies.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "提案中"
+        APPLIED = "applied", "反映済"
+        DECLINED = "declined", "見送り"
+
+    TEXT_MAX = 2000
+    NOTE_MAX = 1000
+
+    platform = models.ForeignKey(
+        Platform, verbose_name="プラットフォーム", on_delete=models.CASCADE, related_name="settings_proposals"
+    )
+    text = models.TextField("提案内容", max_length=TEXT_MAX, help_text="何をどのように変えるか、その理由")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提案者", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField("提案日時", auto_now_add=True)
+    status = models.CharField("状況", max_length=20, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="判断した人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+    note = models.TextField("メモ", max_length=NOTE_MAX, blank=True)
+    version = models.PositiveIntegerField("版", default=0, help_text="同時更新の検出に使います")
+
+    history = audited()
+    objects = RestrictedQuerySet.as_manager()
+    stale_message = "この提案は、表示した後に他の利用者が判断しました。何も保存していません。最新の状況を確かめてください。"
+
+    ACTIONS = (
+        Action("apply", "反映済にする", "manage_platform_settings", (Status.OPEN,), Status.APPLIED, "反映済",
+               done="反映済にしました", style="primary"),
+        Action("decline", "見送る", "manage_platform_settings", (Status.OPEN,), Status.DECLINED, "見送り",
+               needs_reason=True, done="見送りにしました"),
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "設定の変更の提案"
+        ordering = ["platform", "-proposed_at", "-id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def allowed_actions(self, user) -> list[Action]:
+        return allowed(self.ACTIONS, user, self, self.status)
+
+    def decide(self, user, action_name: str, note: str, version) -> Action:
+        """Take one of the ACTIONS on the version the page showed; the action taken.
+
+        Raises PermissionDenied when the user may not take it now, ValidationError (on `note`)
+        when its reason is missing, locking.StaleEdit when someone decided in the meantime.
+        """
+        action = by_name(self.ACTIONS, action_name)
+        if action is None or not may(user, action.permission, self):
+            raise PermissionDenied("この提案にこの操作はできません。")
+        note = (note or "").strip()
+        if action.needs_reason and not note:
+            raise ValidationError({"note": f"「{action.word}」にするには、メモに理由を入力してください。"})
+        with locking.edit(self, version) as before:
+            if not action.starts_from(before.status):  # decided already: the version has moved too
+                raise locking.StaleEdit(self.stale_message)
+            self.status = action.target
+            self.note = note
+            self.decided_by = user
+            self.decided_at = timezone.now()
+            self._change_reason = action.word
+        return action

@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, str] = {
     "report_own_municipal": "自市町村ＰＦの報告",
     "manage_members": "構成員・役割・利用者の管理",
     "manage_platform_settings": "プラットフォームの設定（名称・ステージ・設置要領と改正・会議の開催・秘密の保持・座長）の編集",
+    # Reading the settings and asking the holders of manage_platform_settings for a change (変更の提案).
+    "propose_platform_settings": "プラットフォームの設定の閲覧と変更の提案",
     "import_data": "データの取込",
     "view_all_platforms": "全プラットフォームの閲覧（全国ビュー）",
     "administer_system": "システム管理",

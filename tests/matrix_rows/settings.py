@@ -11,6 +11,8 @@ from core.models import Guideline
 from tests.matrix_rows.base import FY, Row, statuses
 
 LEAD_ONLY = statuses(302, 200, 403, 403, 403, 200, 403, 403, welfare=403, municipal=403, national=404, admin=404)
+# The overview is read by the deputy too (propose_platform_settings: read-only, with 変更の提案); only the lead saves it.
+LEAD_AND_DEPUTY_READ = statuses(302, 200, 403, 403, 200, 200, 403, 403, welfare=403, municipal=403, national=404, admin=404)
 LEAD_SAVES = statuses(302, 302, 403, 403, 403, 302, 403, 403, welfare=403, municipal=403, national=404, admin=404)
 GUNMAS_OWN = statuses(302, 404, 403, 403, 403, 200, 403, 403, welfare=403, municipal=403, national=404, admin=404)
 GUNMAS_OWN_SAVED = statuses(302, 404, 403, 403, 403, 302, 403, 403, welfare=403, municipal=403, national=404, admin=404)
@@ -38,7 +40,7 @@ def _guideline_data(w):
 
 
 ROWS = [
-    Row("platform_settings:overview", lambda w: reverse("platform_settings:overview"), LEAD_ONLY, "bureau_staff"),
+    Row("platform_settings:overview", lambda w: reverse("platform_settings:overview"), LEAD_AND_DEPUTY_READ, "bureau_staff"),
     Row("platform_settings:overview", lambda w: reverse("platform_settings:overview"), LEAD_SAVES, "bureau_staff", method="post", data=_settings),
     Row("platform_settings:stages", lambda w: reverse("platform_settings:stages"), LEAD_ONLY, "bureau_staff"),
     Row("platform_settings:stages", lambda w: reverse("platform_settings:stages"), LEAD_SAVES, "bureau_staff", method="post",
