@@ -1,13 +1,10 @@
 """A figures import confirmed while the same month is submitted, approved or returned: every
 outcome must be one that running the two one after the other could give (PostgreSQL, two real
 connections, many rounds)."""
-import threading
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from imports import services
 from imports.kinds import KINDS
@@ -15,6 +12,7 @@ from imports.models import ImportRun
 from kpi import workflow
 from kpi.models import FigureSubmission, Kpi, KpiFigure
 from tests.imports_helpers import csv_bytes
+from tests.racing import race
 from tests.test_locking import PG_ONLY
 
 HEADER = ["取組", "指標名", "入力機関", "対象月", "実績値", "分子", "分母", "記述", "はい／いいえ", "コメント"]
@@ -22,28 +20,6 @@ PLACEMENTS = ["2(1)ア①", "ハローワークにおける紹介就職件数", 
 APRIL = date(2025, 4, 1)
 ROUNDS = 20
 Status = FigureSubmission.Status
-
-
-def _race(first, second):
-    """Both calls released at once, each in its own connection; a refusal is a result, not a failure."""
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except ValidationError as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate((first, second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _fill_month(plan, body):
@@ -79,7 +55,7 @@ def test_an_import_never_writes_into_a_month_submitted_at_the_same_moment(gunma,
     kpi = Kpi.objects.get(measure__section__plan=plan2025, name=PLACEMENTS[1])
     for _ in range(ROUNDS):
         kind, run = _prepare(plan2025, lead_user, body)
-        imported, submitted = _race(
+        imported, submitted = race(
             _import(kind, run.pk, plan2025, lead_user),
             lambda: workflow.submit(plan2025, body, APRIL, user=lead_user, today=date(2026, 5, 1)),
         )
@@ -106,7 +82,7 @@ def test_an_import_and_a_decision_at_the_same_moment_stay_serialisable(gunma, pl
         kind, run = _prepare(plan2025, lead_user, body)
         FigureSubmission.objects.create(plan=plan2025, member_body=body, month=APRIL, status=Status.SUBMITTED)
         reason = "確認のため" if action == "return" else ""
-        imported, decided = _race(
+        imported, decided = race(
             _import(kind, run.pk, plan2025, lead_user),
             lambda: workflow.decide(FigureSubmission.objects.get(plan=plan2025, member_body=body, month=APRIL), action, user=lead_user, reason=reason),
         )

@@ -5,12 +5,10 @@ figures import, submit and the entry grid do. A grid save into a month that has 
 yet gives it its 入力中 row and locks it, so that a submission of the same month runs before or
 after the save, never during it (the two-connection tests need PostgreSQL, as CI has).
 """
-import threading
 import time
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.urls import reverse
 from kpi import workflow
 from kpi.entry import SaveResult, cell_name, save_grid
 from kpi.models import FigureSubmission, Kpi, KpiFigure
+from tests.racing import race
 from tests.test_locking import PG_ONLY
 
 APRIL, MAY = date(2025, 4, 1), date(2025, 5, 1)
@@ -188,33 +187,6 @@ def test_the_grid_locks_submissions_before_figures_each_in_pk_order(plan2025, bu
 # --- PostgreSQL: two connections at once ------------------------------------------------------------
 
 
-def _race(first, second, *, head_start=0.0):
-    """Both calls released at once (the second after `head_start` seconds), each in its own
-    connection; a refusal is a result, not a failure."""
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            if i == 1 and head_start:
-                time.sleep(head_start)
-            results[i] = call()
-        except ValidationError as exc:
-            results[i] = exc
-        except Exception as exc:  # a deadlock is a result the test reports
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate((first, second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @PG_ONLY
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_grid_save_and_the_months_first_submission_at_once_run_one_after_the_other(gunma, plan2025, bureau_staff):
@@ -224,7 +196,7 @@ def test_a_grid_save_and_the_months_first_submission_at_once_run_one_after_the_o
         fill(plan2025, body)
         FigureSubmission.objects.filter(plan=plan2025, member_body=body).delete()
         data = {field(kpi): "2", version(kpi): "0"}
-        saved, submitted = _race(
+        saved, submitted = race(
             lambda: save_grid(plan2025, body, data, user=bureau_staff, as_of=TODAY),
             lambda: workflow.submit(plan2025, body, APRIL, user=bureau_staff, today=TODAY),
         )
@@ -255,7 +227,7 @@ def test_a_bulk_approval_chosen_backwards_waits_for_a_pk_order_locker_instead_of
             time.sleep(0.2)
         return "locked"
 
-    locker, decided = _race(
+    locker, decided = race(
         pk_order_locker,
         lambda: workflow.decide_many(plan2025, [(high.pk, str(high.version)), (low.pk, str(low.version))], "approve", user=lead_user),
         head_start=0.2,
