@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin_forms import PlatformColumnAdmin
-from core.models import Guideline, GuidelineAmendment, Platform, PlatformName, Prefecture, Stage
+from core.models import Guideline, GuidelineAmendment, Platform, PlatformName, Prefecture, SettingsProposal, Stage
 
 
 @admin.register(Prefecture)
@@ -43,3 +43,11 @@ class GuidelineAdmin(PlatformColumnAdmin, admin.ModelAdmin):
     list_filter = ["platform"]
     search_fields = ["title"]
     inlines = [GuidelineAmendmentInline]
+
+
+@admin.register(SettingsProposal)
+class SettingsProposalAdmin(PlatformColumnAdmin, admin.ModelAdmin):
+    list_display = ["__str__", "platform", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["platform", "status"]
+    search_fields = ["text", "note"]
+    list_select_related = ["platform", "proposed_by", "decided_by"]
