@@ -1,6 +1,9 @@
 """Synthetic monthly figures for the demo. They are not real statistics."""
 import random
+from datetime import date, datetime, time
 from decimal import Decimal
+
+from django.utils import timezone
 
 from kpi.choices import MeasureType, TargetPeriod
 from kpi.models import Kpi, KpiFigure
@@ -73,16 +76,23 @@ def generate_demo_submissions(plan) -> int:
     from kpi.reporting import reporting_bodies
 
     months = fiscal_months(plan.fiscal_year)
+
+    def sent(month):
+        # Handed in on the 5th of the month after, as a body keeping to its due date would: the
+        # approvals page says when each month came in.
+        following = date(month.year + 1, 1, 5) if month.month == 12 else date(month.year, month.month + 1, 5)
+        return timezone.make_aware(datetime.combine(following, time(17, 30)))
+
     submissions = []
     for index, body in enumerate(reporting_bodies(plan)):
         for month in months[:9]:
-            submissions.append(FigureSubmission(plan=plan, member_body=body, month=month, status=FigureSubmission.Status.APPROVED))
+            submissions.append(FigureSubmission(plan=plan, member_body=body, month=month, status=FigureSubmission.Status.APPROVED, submitted_at=sent(month)))
         if index == 0:
-            submissions.append(FigureSubmission(plan=plan, member_body=body, month=months[9], status=FigureSubmission.Status.SUBMITTED))
+            submissions.append(FigureSubmission(plan=plan, member_body=body, month=months[9], status=FigureSubmission.Status.SUBMITTED, submitted_at=sent(months[9])))
         elif index == 1:
             submissions.append(
                 FigureSubmission(
-                    plan=plan, member_body=body, month=months[9], status=FigureSubmission.Status.RETURNED,
+                    plan=plan, member_body=body, month=months[9], status=FigureSubmission.Status.RETURNED, submitted_at=sent(months[9]),
                     reason="1月の件数が前月から大きく減っています。集計を確認してください。",
                 )
             )

@@ -1,7 +1,9 @@
 """The demo command, and that migrations alone create no accounts."""
+from datetime import date
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from kpi.models import KpiFigure
 from members.models import AccessRole, User
@@ -37,6 +39,10 @@ def test_demo_shows_every_workflow_state(gunma, plan2025):
 
     call_command("seed_demo", stdout=StringIO())
     assert set(FigureSubmission.objects.filter(plan=plan2025).values_list("status", flat=True)) == {"approved", "submitted", "returned"}
+    # Each handed-in month says when it came in (the approvals page shows it beside the body).
+    waiting = FigureSubmission.objects.get(plan=plan2025, status="submitted")
+    assert timezone.localtime(waiting.submitted_at).date() == date(2026, 2, 5) and waiting.month == date(2026, 1, 1)
+    assert not FigureSubmission.objects.filter(plan=plan2025, submitted_at__isnull=True).exists()
     assert set(ProgressReport.objects.values_list("review_status", flat=True)) == {"draft", "submitted", "accepted", "returned"}
     assert PolicyProposal.objects.filter(platform=gunma).count() == 3
     assert User.objects.get(username="municipal").municipal_account.municipal_platform.platform == gunma
